@@ -186,8 +186,13 @@ public final class SpectralCache {
                 futures.put(k, pool.submit(() -> {
                     float[] data;
                     synchronized (readLock) { // one native read at a time, so copies are not all on the heap at once
-                        data = matrix.getDataType() == DataType.FLOAT32 ? matrix.toFloatArray()
-                                : matrix.toType(DataType.FLOAT32, false).toFloatArray();
+                        if (matrix.getDataType() == DataType.FLOAT32) {
+                            data = matrix.toFloatArray();
+                        } else {
+                            try (NDArray widened = matrix.toType(DataType.FLOAT32, false)) {
+                                data = widened.toFloatArray();
+                            }
+                        }
                     }
                     return ThinSvd.of(data, (int) matrix.getShape().get(0), (int) matrix.getShape().get(1));
                 }));
