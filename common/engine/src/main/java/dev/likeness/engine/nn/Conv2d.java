@@ -1,0 +1,69 @@
+package dev.likeness.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** 2-D convolution with torch's layout: {@code weight [out, in, k, k]}, {@code bias [out]}; square kernel. */
+public final class Conv2d extends Module {
+
+    private final long inChannels;
+    private final long outChannels;
+    private final int kernel;
+    private final Shape stride;
+    private final Shape padding;
+    private final Shape dilation = new Shape(1, 1);
+    private final Parameter weight;
+    private final Parameter bias;
+
+    public Conv2d(long inChannels, long outChannels, int kernel, int stride, int padding) {
+        this(inChannels, outChannels, kernel, stride, padding, true);
+    }
+
+    public Conv2d(long inChannels, long outChannels, int kernel, int stride, int padding, boolean bias) {
+        if (inChannels <= 0 || outChannels <= 0 || kernel <= 0 || stride <= 0 || padding < 0) {
+            throw new IllegalArgumentException("invalid Conv2d(in=" + inChannels + ", out=" + outChannels
+                    + ", kernel=" + kernel + ", stride=" + stride + ", padding=" + padding + ")");
+        }
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.kernel = kernel;
+        this.stride = new Shape(stride, stride);
+        this.padding = new Shape(padding, padding);
+        this.weight = parameter("weight", new Shape(outChannels, inChannels, kernel, kernel));
+        this.bias = bias ? parameter("bias", new Shape(outChannels)) : null;
+    }
+
+    /**
+     * @param x {@code [batch, in, height, width]}
+     * @return {@code [batch, out, height', width']}, in {@code x}'s manager
+     */
+    public NDArray forward(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != inChannels) {
+            throw new IllegalArgumentException("Conv2d expects [batch, " + inChannels + ", height, width] but got "
+                    + s);
+        }
+        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride,
+                padding, dilation, 1).singletonOrThrow();
+    }
+
+    public long inChannels() {
+        return inChannels;
+    }
+
+    public long outChannels() {
+        return outChannels;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+}
