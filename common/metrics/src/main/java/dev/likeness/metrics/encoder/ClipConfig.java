@@ -1,44 +1,45 @@
 package dev.likeness.metrics.encoder;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.likeness.engine.model.JsonConfig;
+import dev.likeness.engine.model.clip.ClipTextConfig;
+import dev.likeness.engine.nn.ActivationFunction;
 
 /**
- * The fields of a Hugging Face {@code CLIPModel} {@code config.json} that shape the network.
+ * The fields of a Hugging Face {@code CLIPModel} {@code config.json} that shape the network. The text tower's fields
+ * are the engine's {@link ClipTextConfig}.
  *
  * @param untrained the folder says its weights are random ({@code "likeness_untrained": true}), so the metrics it
  *                  produces carry no meaning
  */
-public record ClipConfig(Tower vision, Tower text, int projectionDim, int imageSize, int patchSize, int numChannels,
-                         int vocabSize, int maxPositions, long eosTokenId, boolean untrained) {
+public record ClipConfig(Vision vision, ClipTextConfig text, int projectionDim, boolean untrained) {
 
-    /** One transformer tower. */
-    public record Tower(int hidden, int layers, int heads, int intermediate, Activation act, float eps) {
-        static Tower from(JsonNode n, String where) {
-            return new Tower(req(n, "hidden_size", where), req(n, "num_hidden_layers", where),
-                    req(n, "num_attention_heads", where), req(n, "intermediate_size", where),
-                    Activation.fromConfig(n.path("hidden_act").asText("quick_gelu")),
-                    (float) n.path("layer_norm_eps").asDouble(1e-5));
+    /** The vision tower ({@code vision_config}). */
+    public record Vision(int hidden, int layers, int heads, int intermediate, ActivationFunction act, float eps,
+                         int imageSize, int patchSize, int numChannels) {
+        static Vision from(JsonConfig v) {
+            return new Vision(v.getInt("hidden_size", 768), v.getInt("num_hidden_layers", 12),
+                    v.getInt("num_attention_heads", 12), v.getInt("intermediate_size", 3072),
+                    ActivationFunction.fromName(v.getString("hidden_act", "quick_gelu")),
+                    (float) v.getDouble("layer_norm_eps", 1e-5), v.getInt("image_size", 224),
+                    v.getInt("patch_size", 32), v.getInt("num_channels", 3));
+        }
+
+        /** Patches plus the class token. */
+        public int tokens() {
+            int grid = imageSize / patchSize;
+            return grid * grid + 1;
         }
     }
 
-    public static ClipConfig fromJson(JsonNode c) {
+    public static ClipConfig fromJson(JsonNode c, String source) {
         JsonNode v = c.get("vision_config");
         JsonNode t = c.get("text_config");
         if (v == null || t == null) {
-            throw new IllegalArgumentException("CLIP config.json needs 'vision_config' and 'text_config'");
+            throw new IllegalArgumentException(source + ": a CLIP config.json needs 'vision_config' and 'text_config'");
         }
-        return new ClipConfig(Tower.from(v, "vision_config"), Tower.from(t, "text_config"),
-                c.path("projection_dim").asInt(512), req(v, "image_size", "vision_config"),
-                req(v, "patch_size", "vision_config"), v.path("num_channels").asInt(3),
-                req(t, "vocab_size", "text_config"), t.path("max_position_embeddings").asInt(77),
-                t.path("eos_token_id").asLong(2), c.path("likeness_untrained").asBoolean(false));
-    }
-
-    static int req(JsonNode n, String field, String where) {
-        JsonNode f = n.get(field);
-        if (f == null || !f.canConvertToInt()) {
-            throw new IllegalArgumentException(where + "." + field + " is missing or not an integer");
-        }
-        return f.asInt();
+        return new ClipConfig(Vision.from(new JsonConfig(v, source + "#vision_config")),
+                ClipTextConfig.from(new JsonConfig(t, source + "#text_config")),
+                c.path("projection_dim").asInt(512), c.path("likeness_untrained").asBoolean(false));
     }
 }

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.model.clip.ClipTextOutput;
+import dev.likeness.engine.model.clip.ClipTextTransformer;
 import dev.likeness.engine.nn.Linear;
 import dev.likeness.engine.nn.Module;
 
@@ -29,17 +31,19 @@ public final class ClipModel extends Module implements AutoCloseable {
     /** Builds the module tree without weights. */
     public ClipModel(ClipConfig cfg) {
         this.cfg = cfg;
-        this.text = child("text_model", new ClipTextTransformer(cfg));
-        this.vision = child("vision_model", new ClipVisionTransformer(cfg));
+        this.text = child("text_model", new ClipTextTransformer(cfg.text()));
+        this.vision = child("vision_model", new ClipVisionTransformer(cfg.vision()));
         this.visualProjection = child("visual_projection", new Linear(cfg.vision().hidden(), cfg.projectionDim(),
                 false));
-        this.textProjection = child("text_projection", new Linear(cfg.text().hidden(), cfg.projectionDim(), false));
+        this.textProjection = child("text_projection", new Linear(cfg.text().hiddenSize(), cfg.projectionDim(),
+                false));
         parameter("logit_scale", new Shape());
     }
 
     /** Loads {@code config.json} + {@code model.safetensors} from a Hugging Face CLIP folder. */
     public static ClipModel load(Path folder) throws IOException {
-        ClipModel model = new ClipModel(ClipConfig.fromJson(CheckpointLoader.config(folder)));
+        ClipModel model = new ClipModel(ClipConfig.fromJson(CheckpointLoader.config(folder),
+                folder.resolve("config.json").toString()));
         model.weights = NDManager.newBaseManager();
         try {
             CheckpointLoader.load(model, folder, model.weights, k -> k.endsWith(".position_ids"), "");
@@ -75,9 +79,10 @@ public final class ClipModel extends Module implements AutoCloseable {
      * @return {@code [batch, projectionDim]} in {@code inputIds}' manager
      */
     public NDArray textEmbeds(NDArray inputIds) {
+        requireEndOfText(inputIds);
         try (NDScope scope = new NDScope()) {
-            NDArray last = text.lastHiddenState(inputIds, null);
-            NDArray out = textProjection.forward(text.pooled(last, inputIds));
+            ClipTextOutput t = text.forward(inputIds, false);
+            NDArray out = textProjection.forward(t.pooledOutput());
             return keep(out, inputIds.getManager());
         }
     }
@@ -102,15 +107,35 @@ public final class ClipModel extends Module implements AutoCloseable {
 
     /**
      * Text internals for parity checks: {@code last_hidden_state [batch, tokens, hidden]} and
-     * {@code pooler_output [batch, hidden]}, in {@code inputIds}' manager.
-     *
-     * @param attentionMask {@code [batch, tokens]} 0/1 or null (changes only the states at padding positions)
+     * {@code pooler_output [batch, hidden]}, in {@code inputIds}' manager. Padding is not masked beyond the causal
+     * mask, so states after the end-of-text token differ from transformers' with an {@code attention_mask}; the pooled
+     * state (at end-of-text) does not.
      */
-    public NDList textOutputs(NDArray inputIds, NDArray attentionMask) {
+    public NDList textOutputs(NDArray inputIds) {
         try (NDScope scope = new NDScope()) {
-            NDArray last = text.lastHiddenState(inputIds, attentionMask);
-            NDArray pooled = text.pooled(last, inputIds);
-            return new NDList(keep(last, inputIds.getManager()), keep(pooled, inputIds.getManager()));
+            ClipTextOutput t = text.forward(inputIds, false);
+            return new NDList(keep(t.lastHiddenState(), inputIds.getManager()),
+                    keep(t.pooledOutput(), inputIds.getManager()));
+        }
+    }
+
+    /** Every row must contain the end-of-text token (the engine would otherwise pool position 0). */
+    private void requireEndOfText(NDArray inputIds) {
+        long eos = cfg.text().eosTokenId();
+        if (eos == 2 || inputIds.getShape().dimension() != 2) {
+            return; // argmax pooling, or a shape error the text tower reports
+        }
+        long[] ids = inputIds.toLongArray();
+        int t = (int) inputIds.getShape().get(1);
+        for (int r = 0; r < ids.length / Math.max(t, 1); r++) {
+            boolean found = false;
+            for (int i = 0; i < t && !found; i++) {
+                found = ids[r * t + i] == eos;
+            }
+            if (!found) {
+                throw new IllegalArgumentException("input_ids row " + r + " has no end-of-text token " + eos
+                        + " (tokenize with the model's tokenizer, padding to max_length)");
+            }
         }
     }
 

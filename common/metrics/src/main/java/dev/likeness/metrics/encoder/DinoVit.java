@@ -10,6 +10,8 @@ import dev.likeness.engine.nn.Conv2d;
 import dev.likeness.engine.nn.LayerNorm;
 import dev.likeness.engine.nn.Linear;
 import dev.likeness.engine.nn.Module;
+import dev.likeness.engine.nn.ActivationFunction;
+import dev.likeness.engine.nn.ScaledDotProductAttention;
 import dev.likeness.engine.nn.ModuleList;
 import dev.likeness.engine.nn.Parameter;
 
@@ -59,12 +61,14 @@ public final class DinoVit extends Module implements AutoCloseable {
         private final Linear intermediate;
         private final Linear output;
         private final int heads;
-        private final Activation act;
+        private final ActivationFunction act;
+        private final float scale;
 
         Layer(VitConfig cfg) {
             int h = cfg.hidden();
             this.heads = cfg.heads();
             this.act = cfg.act();
+            this.scale = (float) (1.0 / Math.sqrt((double) h / cfg.heads()));
             Container attention = child("attention", new Container());
             Container self = attention.add("attention", new Container());
             this.query = self.add("query", new Linear(h, h, cfg.qkvBias()));
@@ -80,8 +84,11 @@ public final class DinoVit extends Module implements AutoCloseable {
 
         NDArray forward(NDArray x) {
             NDArray n = before.forward(x);
-            NDArray ctx = MultiHeadAttention.attend(query.forward(n), key.forward(n), value.forward(n), heads, true,
-                    false, null);
+            NDArray q = ScaledDotProductAttention.splitHeads(query.forward(n), heads);
+            NDArray k = ScaledDotProductAttention.splitHeads(key.forward(n), heads);
+            NDArray v = ScaledDotProductAttention.splitHeads(value.forward(n), heads);
+            NDArray ctx = ScaledDotProductAttention.mergeHeads(ScaledDotProductAttention.attend(q, k, v, scale, null),
+                    heads);
             NDArray h = x.add(attnOut.forward(ctx));
             return h.add(output.forward(act.apply(intermediate.forward(after.forward(h)))));
         }
@@ -109,7 +116,8 @@ public final class DinoVit extends Module implements AutoCloseable {
      * them) and a {@code vit.} prefix is stripped.
      */
     public static DinoVit load(Path folder) throws IOException {
-        DinoVit model = new DinoVit(VitConfig.fromJson(CheckpointLoader.config(folder)));
+        DinoVit model = new DinoVit(VitConfig.fromJson(CheckpointLoader.config(folder),
+                folder.resolve("config.json").toString()));
         model.weights = NDManager.newBaseManager();
         try {
             CheckpointLoader.load(model, folder, model.weights,

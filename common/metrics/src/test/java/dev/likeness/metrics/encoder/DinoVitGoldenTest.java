@@ -39,7 +39,7 @@ class DinoVitGoldenTest {
     @Test
     void configIsReadFromTheFolder() {
         assertThat(model.config().eps()).isEqualTo(1e-12f);
-        assertThat(model.config().act()).isEqualTo(Activation.GELU);
+        assertThat(model.config().act()).isEqualTo(dev.likeness.engine.nn.ActivationFunction.GELU);
     }
 
     @Test
