@@ -42,11 +42,13 @@ public final class LocalStackProcess implements StackEndpoints, AutoCloseable {
     private static final Pattern JSON_FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final Process process;
+    private final OutputPump output;
     private final Map<String, String> endpoints;
     private final Path dataDir;
 
-    private LocalStackProcess(Process process, Map<String, String> endpoints, Path dataDir) {
+    private LocalStackProcess(Process process, OutputPump output, Map<String, String> endpoints, Path dataDir) {
         this.process = process;
+        this.output = output;
         this.endpoints = endpoints;
         this.dataDir = dataDir;
     }
@@ -104,11 +106,14 @@ public final class LocalStackProcess implements StackEndpoints, AutoCloseable {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        // ProcessHandle.destroy sends SIGTERM without closing our pipes (Process.destroy closes them at once),
+        // so the child's last lines still reach the log
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            output.join(5_000); // so the log file holds the child's last words
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -274,7 +279,7 @@ public final class LocalStackProcess implements StackEndpoints, AutoCloseable {
                         + " s (exit " + (process.isAlive() ? "none" : process.exitValue()) + "); last output:\n"
                         + pump.tail(), e);
             }
-            LocalStackProcess stack = new LocalStackProcess(process, parseReadyLine(ready), dataDir);
+            LocalStackProcess stack = new LocalStackProcess(process, pump, parseReadyLine(ready), dataDir);
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "localstack-process-stop"));
             return stack;
         }
