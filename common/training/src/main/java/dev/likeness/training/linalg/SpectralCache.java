@@ -214,6 +214,25 @@ public final class SpectralCache {
         return out;
     }
 
+    /**
+     * Lower-case hex sha-256 of named arrays (names, dtypes, shapes and bytes, in map order): a content key for
+     * weights that are already in memory.
+     */
+    public static String sha256(Map<String, NDArray> arrays) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+                NDArray a = e.getValue();
+                md.update((e.getKey() + "|" + a.getDataType() + "|" + a.getShape() + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update(a.toByteBuffer());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Lower-case hex sha-256 of a file's bytes: the cache key of the model it holds. */
     public static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
