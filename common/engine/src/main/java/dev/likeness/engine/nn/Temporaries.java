@@ -22,6 +22,15 @@ public final class Temporaries implements AutoCloseable {
         return array;
     }
 
+    /**
+     * Takes {@code array} back out of this owner (if registered) so it survives {@link #close()}, e.g. the last of
+     * several intermediates that becomes the result.
+     */
+    public NDArray keep(NDArray array) {
+        arrays.removeIf(a -> a == array);
+        return array;
+    }
+
     @Override
     public void close() {
         for (NDArray a : arrays) {
