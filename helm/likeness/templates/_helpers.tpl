@@ -120,13 +120,7 @@ app.kubernetes.io/component: {{ .service }}
 {{- end -}}
 
 {{- define "likeness.s3SecretName" -}}
-{{- if .Values.minio.enabled -}}
-{{- include "likeness.minioName" . -}}
-{{- else if .Values.s3.existingSecret -}}
-{{- .Values.s3.existingSecret -}}
-{{- else -}}
-{{- fail "s3.existingSecret is required: name an existing Secret holding the S3 access and secret key (or enable minio)" -}}
-{{- end -}}
+{{- required "s3.existingSecret is required: the name of a Secret holding the S3 access and secret key" .Values.s3.existingSecret -}}
 {{- end -}}
 
 {{/* Checks that values alone cannot express in the schema ------------------------------------------------ */}}
