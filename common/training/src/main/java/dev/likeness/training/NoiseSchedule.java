@@ -56,20 +56,23 @@ public record NoiseSchedule(float[] alphasCumprod, PredictionType predictionType
     public static NoiseSchedule fromConfig(Path schedulerConfig) throws IOException {
         JsonNode c = new ObjectMapper().readTree(schedulerConfig.toFile());
         int n = c.path("num_train_timesteps").asInt(1000);
-        float start = (float) c.path("beta_start").asDouble(0.0001);
-        float end = (float) c.path("beta_end").asDouble(0.02);
+        double start = c.path("beta_start").asDouble(0.0001);
+        double end = c.path("beta_end").asDouble(0.02);
         String kind = c.path("beta_schedule").asText("linear");
         String prediction = c.path("prediction_type").asText("epsilon");
         return new NoiseSchedule(alphasCumprod(kind, start, end, n), PredictionType.fromConfig(prediction));
     }
 
-    /** ᾱ in float32 with torch's operation order (linspace in float32, then cumprod). */
-    public static float[] alphasCumprod(String betaSchedule, float start, float end, int n) {
+    /**
+     * ᾱ in float32 with torch's operation order: python-double endpoints, linspace in float32, cumprod accumulated in
+     * double (torch's CPU accumulation type for float) and rounded per element.
+     */
+    public static float[] alphasCumprod(String betaSchedule, double start, double end, int n) {
         float[] betas = new float[n];
         switch (betaSchedule) {
             case "linear" -> {
                 for (int i = 0; i < n; i++) {
-                    betas[i] = linspace(start, end, n, i);
+                    betas[i] = linspace((float) start, (float) end, n, i);
                 }
             }
             case "scaled_linear" -> {
@@ -84,10 +87,10 @@ public record NoiseSchedule(float[] alphasCumprod, PredictionType predictionType
                     + "' (expected linear or scaled_linear)");
         }
         float[] out = new float[n];
-        float prod = 1f;
+        double prod = 1.0;
         for (int i = 0; i < n; i++) {
-            prod *= 1f - betas[i];
-            out[i] = prod;
+            prod *= (float) (1f - betas[i]);
+            out[i] = (float) prod;
         }
         return out;
     }

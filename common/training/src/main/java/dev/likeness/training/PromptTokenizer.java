@@ -17,10 +17,10 @@ public interface PromptTokenizer {
     /** Number of ids in use, including tokens added by {@link #addToken}. */
     int vocabSize();
 
-    /** The vocabulary entry of {@code id} as stored (e.g. {@code "sks</w>"}), or {@code null} if unknown. */
+    /** The text one id decodes to, trimmed (e.g. {@code "sks"} for {@code sks</w>}), or {@code null} if unknown. */
     String token(int id);
 
-    /** The id of a vocabulary entry as stored (e.g. {@code "sks</w>"}), if present. */
+    /** The id of a vocabulary entry as stored (e.g. {@code "sks</w>"}) or of an added token, if present. */
     OptionalInt id(String token);
 
     /**

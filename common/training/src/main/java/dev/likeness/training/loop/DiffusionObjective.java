@@ -80,7 +80,7 @@ public final class DiffusionObjective {
         }
         int n = batch.instanceCount();
         int b = batch.size();
-        NDArray perSample = pred.sub(target).square().mean(new int[] {1, 2, 3});
+        NDArray perSample = pred.sub(target).square().reshape(b, -1).mean(new int[] {1});
         NDArray weights = snrWeights(batch.manager(), batch.timesteps().toLongArray());
         if (weights != null) {
             perSample = perSample.mul(weights);
