@@ -80,6 +80,7 @@ public record ClipTextConfig(
         o.put("pad_token_id", padTokenId);
         o.put("projection_dim", projectionDim);
         o.put("torch_dtype", "float32");
+        o.put("vocab_size", vocabSize);
         return o;
     }
 }
