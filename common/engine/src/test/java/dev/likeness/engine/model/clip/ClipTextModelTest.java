@@ -48,6 +48,31 @@ class ClipTextModelTest {
     }
 
     @Test
+    void poolsTheFirstEndOfTextTokenWhenEosIsNotTheLegacyId() {
+        ClipTextConfig config = ClipTextConfig.from(dev.likeness.engine.model.JsonConfig.of("""
+                {"hidden_size": 16, "intermediate_size": 24, "num_attention_heads": 2, "num_hidden_layers": 2,
+                 "vocab_size": 1000, "eos_token_id": 7, "hidden_act": "gelu"}"""));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ClipTextModel model = new ClipTextModel(config);
+            dev.likeness.engine.random.RandomInit.initialize(model, 4, manager);
+            NDArray ids = manager.create(new long[][] {{998, 5, 7, 999, 7}, {998, 7, 3, 3, 3}});
+            try (ClipTextOutput out = model.forward(ids, true)) {
+                assertThat(out.lastHiddenState().getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 5, 16));
+                assertThat(out.hiddenStates()).hasSize(3);
+                assertThat(out.pooledOutput().get(0).contentEquals(out.lastHiddenState().get(0, 2))).isTrue();
+                assertThat(out.pooledOutput().get(1).contentEquals(out.lastHiddenState().get(1, 1))).isTrue();
+            }
+            // causal: changing a later token leaves earlier positions unchanged
+            NDArray other = manager.create(new long[][] {{998, 5, 7, 999, 100}});
+            try (ClipTextOutput a = model.forward(ids.get("0:1")); ClipTextOutput b = model.forward(other)) {
+                assertThat(a.lastHiddenState().get(":, 0:4").contentEquals(b.lastHiddenState().get(":, 0:4")))
+                        .isTrue();
+                assertThat(a.lastHiddenState().get(":, 4").contentEquals(b.lastHiddenState().get(":, 4"))).isFalse();
+            }
+        }
+    }
+
+    @Test
     void rejectsIdsOutsideTheVocabulary() {
         try (NDManager manager = NDManager.newBaseManager()) {
             ClipTextModel model = ClipTextModel.load(Golden.path("tiny-sd/text_encoder"), manager);
