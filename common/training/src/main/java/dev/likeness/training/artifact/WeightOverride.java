@@ -1,6 +1,7 @@
 package dev.likeness.training.artifact;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.nn.Parameter;
 
 import java.util.Objects;
@@ -45,6 +46,22 @@ public final class WeightOverride implements AutoCloseable {
         if (!value.getShape().equals(parameter.shape())) {
             throw new IllegalArgumentException("override of '" + parameter.name() + "' must have shape "
                     + parameter.shape() + ", got " + value.getShape());
+        }
+        return new WeightOverride(parameter, null, value);
+    }
+
+    /**
+     * Installs an override serving {@code value} whose first dimension may exceed the declared one: an embedding
+     * table grown by tokens added at run time (Textual Inversion). Other dimensions must match.
+     */
+    public static WeightOverride grownTable(Parameter parameter, NDArray value) {
+        Shape declared = parameter.shape();
+        Shape actual = value.getShape();
+        if (declared.dimension() != 2 || actual.dimension() != 2 || actual.get(1) != declared.get(1)
+                || actual.get(0) < declared.get(0)) {
+            throw new IllegalArgumentException("grown table for '" + parameter.name() + "' must be [>= "
+                    + (declared.dimension() == 2 ? declared.get(0) : "?") + ", " + declared.get(declared.dimension() - 1)
+                    + "], got " + actual);
         }
         return new WeightOverride(parameter, null, value);
     }

@@ -234,6 +234,9 @@ public final class ToyModels {
                 if (i == TOKENS - 1) {
                     break;
                 }
+                if (w.isEmpty()) {
+                    continue;
+                }
                 out[i++] = ids.getOrDefault(w, 1);
             }
             out[i] = 3;
