@@ -30,6 +30,8 @@ public final class TrainingModels {
         ClipTokenizer tokenizer = ClipTokenizer.load(folder.resolve("tokenizer"));
         NoiseSchedule schedule = NoiseSchedule.fromConfig(folder.resolve("scheduler/scheduler_config.json"));
         VaeEncoding vae = VaeEncoding.load(folder.resolve("vae"), manager);
+        textEncoder.setTrainable(false);
+        unet.setTrainable(false);
         return new TrainingModel(unet, unet::forward, textEncoder, ids -> textEncoder.forward(ids).lastHiddenState(),
                 vae.module(), vae.encoder(), vae.scalingFactor(), new ClipPromptTokenizer(tokenizer), schedule,
                 folder.toAbsolutePath().toString(), digest(folder));
