@@ -52,7 +52,8 @@ final class KubernetesSchemas {
 
     private static void validateBuiltIn(String apiVersion, String kind, String name, Map<String, Object> manifest) {
         Class<?> type = ModelMapper.getApiTypeClass(apiVersion, kind);
-        if (type == null) {
+        // kinds client-java does not know come back as null or as the schemaless DynamicKubernetesObject
+        if (type == null || !type.getPackageName().equals("io.kubernetes.client.openapi.models")) {
             throw new AssertionError("unknown Kubernetes kind " + apiVersion + "/" + kind + " (" + name + ")");
         }
         JsonElement json = GSON.toJsonTree(manifest);
