@@ -107,6 +107,28 @@ class SchedulerInvariantsTest {
         }
     }
 
+    /** With the same model output for both directions, a DDIM inversion step and a DDIM step undo each other. */
+    @Test
+    void ddimInversionIsExactlyUndoneBySampling() throws IOException {
+        DdimScheduler ddim = (DdimScheduler) sd(SchedulerType.DDIM).create();
+        ddim.setTimesteps(10);
+        long[] ts = ddim.timesteps();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            NDArray x0 = m.randomNormal(new Shape(1, 4, 8, 8));
+            NDArray[] eps = new NDArray[ts.length];
+            NDArray x = x0;
+            for (int i = ts.length - 1; i >= 0; i--) {
+                eps[i] = m.randomNormal(x0.getShape());
+                x = ddim.inverseStep(eps[i], ts[i], x).prevSample();
+            }
+            for (int i = 0; i < ts.length; i++) {
+                x = ddim.step(eps[i], ts[i], x).prevSample();
+            }
+            assertThat(x.sub(x0).abs().max().getFloat()).isLessThan(1e-3f);
+        }
+    }
+
     @Test
     void eulerScalesModelInputAndMovesAlongTheOde() throws IOException {
         EulerDiscreteScheduler euler = (EulerDiscreteScheduler) sd(SchedulerType.EULER).create();
