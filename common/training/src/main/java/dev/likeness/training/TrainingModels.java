@@ -1,7 +1,9 @@
 package dev.likeness.training;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.engine.folder.StableDiffusionModel;
 import dev.likeness.engine.model.clip.ClipTextModel;
+import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.model.unet.UNet2DConditionModel;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
 
@@ -35,6 +37,24 @@ public final class TrainingModels {
         return new TrainingModel(unet, unet::forward, textEncoder, ids -> textEncoder.forward(ids).lastHiddenState(),
                 vae.module(), vae.encoder(), vae.scalingFactor(), new ClipPromptTokenizer(tokenizer), schedule,
                 folder.toAbsolutePath().toString(), digest(folder));
+    }
+
+    /**
+     * Wraps an already loaded engine model, sharing its modules: the engine's pipeline over {@code sd} then renders
+     * with whatever the method trains or overrides (validation images, class-image generation).
+     */
+    public static TrainingModel from(StableDiffusionModel sd) throws IOException {
+        Path folder = sd.folder().root();
+        UNet2DConditionModel unet = sd.unet();
+        ClipTextModel textEncoder = sd.textEncoder();
+        AutoencoderKL vae = sd.vae();
+        unet.setTrainable(false);
+        textEncoder.setTrainable(false);
+        vae.setTrainable(false);
+        NoiseSchedule schedule = NoiseSchedule.fromConfig(folder.resolve("scheduler/scheduler_config.json"));
+        return new TrainingModel(unet, unet::forward, textEncoder, ids -> textEncoder.forward(ids).lastHiddenState(),
+                vae, pixels -> vae.encode(pixels).moments(), (float) vae.scalingFactor(),
+                new ClipPromptTokenizer(sd.tokenizer()), schedule, folder.toAbsolutePath().toString(), digest(folder));
     }
 
     /**

@@ -1,0 +1,175 @@
+package dev.likeness.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.likeness.engine.folder.StableDiffusionModel;
+import dev.likeness.engine.pipeline.GenerationRequest;
+import dev.likeness.engine.pipeline.GenerationResult;
+import dev.likeness.engine.pipeline.Images;
+import dev.likeness.engine.pipeline.TextToImagePipeline;
+import dev.likeness.training.LearningRateScheduleKind;
+import dev.likeness.training.Methods;
+import dev.likeness.training.TrainingConfig;
+import dev.likeness.training.TrainingModel;
+import dev.likeness.training.TrainingModels;
+import dev.likeness.training.data.TrainingImages;
+import dev.likeness.training.loop.NanLossException;
+import dev.likeness.training.loop.Trainer;
+import dev.likeness.training.loop.TrainingResult;
+import dev.likeness.training.loop.ValidationHook;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code likeness train}: fine-tunes a local diffusers model with one method and writes its artifact.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune a Stable Diffusion folder with DreamBooth, Textual Inversion, SVDiff or LoRA.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--method", required = true, description = "dreambooth | textual-inversion | svdiff | lora")
+    String method;
+    @Option(names = "--model", required = true, description = "base model folder (diffusers layout)")
+    Path model;
+    @Option(names = "--images", required = true, description = "folder of instance images (PNG/JPEG)")
+    Path images;
+    @Option(names = "--instance-prompt", required = true,
+            description = "e.g. \"a photo of {id} dog\"; {id} becomes the identifier/placeholder")
+    String instancePrompt;
+    @Option(names = "--class-noun", description = "class noun, e.g. dog (class prompt \"a photo of <noun>\")")
+    String classNoun;
+    @Option(names = "--class-prompt", description = "explicit class prompt (overrides the one built from --class-noun)")
+    String classPrompt;
+    @Option(names = "--class-images", description = "folder of class images for prior preservation")
+    Path classImages;
+    @Option(names = "--num-class-images", defaultValue = "0",
+            description = "class images to generate with the base model (into <output>/class_images) if fewer exist")
+    int numClassImages;
+    @Option(names = "--prior-weight", defaultValue = "1.0", description = "prior-preservation loss weight λ")
+    float priorWeight;
+    @Option(names = "--steps", required = true) int steps;
+    @Option(names = "--lr", description = "learning rate (default: the method's)") Float lr;
+    @Option(names = "--lr-schedule", defaultValue = "constant") String lrSchedule;
+    @Option(names = "--lr-warmup", defaultValue = "0") int lrWarmup;
+    @Option(names = "--resolution", defaultValue = "512") int resolution;
+    @Option(names = "--batch-size", defaultValue = "1") int batchSize;
+    @Option(names = "--grad-accum", defaultValue = "1") int gradAccum;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--max-grad-norm", defaultValue = "1.0") float maxGradNorm;
+    @Option(names = "--snr-gamma", description = "min-SNR-γ loss weighting (e.g. 5)") Float snrGamma;
+    @Option(names = "--offset-noise", defaultValue = "0") float offsetNoise;
+    @Option(names = "--train-text-encoder", description = "DreamBooth/SVDiff/LoRA: also tune the text encoder")
+    boolean trainTextEncoder;
+    @Option(names = "--fp16", description = "write full-model artifacts in float16") boolean fp16;
+    @Option(names = "--fp16-optimizer-state", description = "keep AdamW moments in float16 (halves their memory)")
+    boolean fp16OptimizerState;
+    @Option(names = "--rank", defaultValue = "4", description = "LoRA rank") int rank;
+    @Option(names = "--num-vectors", defaultValue = "1", description = "Textual Inversion vectors") int numVectors;
+    @Option(names = "--initializer-token", description = "Textual Inversion initializer (default: class noun)")
+    String initializerToken;
+    @Option(names = "--checkpoint-every", defaultValue = "0") int checkpointEvery;
+    @Option(names = "--checkpoint-dir", description = "default: <output>/checkpoints") Path checkpointDir;
+    @Option(names = "--resume", description = "continue from the latest checkpoint") boolean resume;
+    @Option(names = "--validation-prompt") String validationPrompt;
+    @Option(names = "--validation-every", defaultValue = "0") int validationEvery;
+    @Option(names = "--output", required = true, description = "artifact folder") Path output;
+
+    PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Methods.byId(method); // fail fast on an unknown method, listing the valid ones
+        String classPromptResolved = classPrompt != null ? classPrompt
+                : classNoun != null && (classImages != null || numClassImages > 0) ? "a photo of " + classNoun : null;
+        Path ckpt = checkpointDir != null ? checkpointDir : output.resolve("checkpoints");
+        TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(model).instanceImages(images)
+                .instancePrompt(instancePrompt).classNoun(classNoun).classPrompt(classPromptResolved)
+                .classImages(classImages).numClassImages(numClassImages).priorLossWeight(priorWeight)
+                .resolution(resolution).maxSteps(steps).batchSize(batchSize).gradientAccumulation(gradAccum).seed(seed)
+                .lrSchedule(LearningRateScheduleKind.fromId(lrSchedule)).lrWarmupSteps(lrWarmup)
+                .maxGradNorm(maxGradNorm).snrGamma(snrGamma).offsetNoise(offsetNoise)
+                .trainTextEncoder(trainTextEncoder).saveFp16(fp16).loraRank(rank).numVectors(numVectors)
+                .initializerToken(initializerToken != null ? initializerToken : classNoun)
+                .checkpointEvery(checkpointEvery).checkpointDir(checkpointEvery > 0 || resume ? ckpt : null)
+                .validationPrompt(validationPrompt).validationEvery(validationEvery)
+                .optimizerStatePrecision(fp16OptimizerState ? TrainingConfig.StatePrecision.FLOAT16
+                        : TrainingConfig.StatePrecision.FLOAT32);
+        if (lr != null) {
+            b.learningRate(lr);
+        }
+        TrainingConfig cfg = b.build();
+        try (StableDiffusionModel sd = StableDiffusionModel.load(model)) {
+            NDManager manager = sd.manager();
+            TextToImagePipeline pipeline = new TextToImagePipeline(sd);
+            NDArray classPixels = null;
+            if (cfg.withPriorPreservation()) {
+                Path classDir = classImages != null ? classImages : output.resolve("class_images");
+                ensureClassImages(pipeline, classDir, cfg, manager);
+                classPixels = TrainingImages.load(TrainingImages.list(classDir), resolution, true, manager);
+            }
+            NDArray instancePixels = TrainingImages.load(TrainingImages.list(images), resolution, true, manager);
+            TrainingModel trainingModel = TrainingModels.from(sd);
+            try (Trainer trainer = new Trainer(trainingModel, Methods.byId(method), cfg, manager)) {
+                trainer.useImages(instancePixels, classPixels);
+                if (resume) {
+                    trainer.resumeFromLatest().ifPresentOrElse(
+                            c -> out.println("resumed from " + c.dir() + " at step " + c.step()),
+                            () -> out.println("no checkpoint under " + ckpt + "; starting at step 0"));
+                }
+                out.println("training " + method + " on '" + trainer.instancePrompts().get(0) + "' for " + steps
+                        + " steps");
+                TrainingResult r = trainer.train(p -> out.printf("step %d/%d  loss %.5f  lr %.3g  %.2f steps/s  ETA %s%n",
+                        p.step(), p.maxSteps(), p.loss(), p.learningRate(), p.stepsPerSecond(),
+                        eta(p.etaSeconds())), validation(pipeline, output, seed, resolution));
+                trainer.writeArtifact(output);
+                out.printf("done: %d steps, %.0f ms/step; artifact in %s%n", r.steps(), r.secondsPerStep() * 1e3,
+                        output);
+            }
+        } catch (NanLossException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        return 0;
+    }
+
+    private void ensureClassImages(TextToImagePipeline pipeline, Path dir, TrainingConfig cfg, NDManager manager)
+            throws Exception {
+        Files.createDirectories(dir);
+        long have;
+        try (var s = Files.list(dir)) {
+            have = s.filter(p -> p.toString().endsWith(".png") || p.toString().endsWith(".jpg")).count();
+        }
+        for (long i = have; i < cfg.numClassImages(); i++) {
+            GenerationRequest req = GenerationRequest.builder(cfg.classPrompt()).size(resolution, resolution)
+                    .steps(30).guidanceScale(7.5f).seed(seed * 1_000_003L + i).build();
+            try (NDManager scratch = manager.newSubManager(); GenerationResult g = pipeline.generate(req, scratch)) {
+                Images.writePngs(g.images(), dir.resolve(String.format("class-%05d.png", i)));
+            }
+            out.printf("class image %d/%d%n", i + 1, cfg.numClassImages());
+        }
+    }
+
+    private static ValidationHook validation(TextToImagePipeline pipeline, Path output, long seed, int resolution) {
+        return (step, model, prompt) -> {
+            GenerationRequest req = GenerationRequest.builder(prompt).size(resolution, resolution).steps(25)
+                    .guidanceScale(7.5f).seed(seed).build();
+            try (NDManager scratch = NDManager.newBaseManager(); GenerationResult g = pipeline.generate(req, scratch)) {
+                Path file = output.resolve("validation").resolve("step-" + step + ".png");
+                Files.createDirectories(file.getParent());
+                List<Path> written = Images.writePngs(g.images(), file);
+                written.forEach(p -> System.out.println("validation image " + p));
+            }
+        };
+    }
+
+    private static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+}
