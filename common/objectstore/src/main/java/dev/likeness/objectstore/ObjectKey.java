@@ -47,6 +47,14 @@ public record ObjectKey(String value) implements Comparable<ObjectKey> {
         return resolve(name.endsWith("/") ? name : name + "/");
     }
 
+    /** A key in the same folder as this one: {@code a/b.png} + {@code c.png} gives {@code a/c.png}. */
+    public ObjectKey resolveSibling(String name) {
+        String v = isFolder() ? value.substring(0, value.length() - 1) : value;
+        int slash = v.lastIndexOf('/');
+        segment(name, "sibling name");
+        return new ObjectKey(slash < 0 ? name : v.substring(0, slash + 1) + name);
+    }
+
     /** This key relative to {@code folder}, which must contain it. */
     public String relativeTo(ObjectKey folder) {
         if (!folder.isFolder() || !value.startsWith(folder.value)) {
