@@ -1,0 +1,191 @@
+package dev.likeness.cli.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.likeness.engine.device.Devices;
+import dev.likeness.engine.folder.StableDiffusionModel;
+import dev.likeness.engine.model.JsonConfig;
+import dev.likeness.engine.model.unet.UNet2DConditionModel;
+import dev.likeness.engine.model.unet.UNetConfig;
+import dev.likeness.engine.nn.Parameter;
+import dev.likeness.engine.pipeline.GenerationRequest;
+import dev.likeness.engine.pipeline.TextToImagePipeline;
+import dev.likeness.engine.random.RandomInit;
+import dev.likeness.engine.random.TinyModelGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code likeness bench}: times the UNet (forward, forward+backward, a full AdamW training step), the tiny 20-step
+ * pipeline and the VAE decoder on randomly initialised models, and prints each median beside the diffusers/PyTorch
+ * reference figure.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark UNet/VAE/pipeline on random weights against the diffusers reference timings.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** UNet configs by name; mid is the like-for-like config of the reference timings. */
+    static final String MID_UNET = """
+            {"block_out_channels": [128, 256, 512], "layers_per_block": 2, "sample_size": 32, "in_channels": 4,
+             "out_channels": 4, "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
+             "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"], "cross_attention_dim": 256,
+             "attention_head_dim": 8, "norm_num_groups": 32}""";
+    static final String SD15_UNET = """
+            {"block_out_channels": [320, 640, 1280, 1280], "layers_per_block": 2, "sample_size": 64,
+             "in_channels": 4, "out_channels": 4,
+             "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
+             "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
+             "cross_attention_dim": 768, "attention_head_dim": 8, "norm_num_groups": 32}""";
+
+    @Option(names = "--config", defaultValue = "tiny", description = "tiny, mid or sd15-shapes (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads (must be set before the engine starts)")
+    Integer threads;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "timed iterations per workload (default: ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up iterations (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--latent-size", defaultValue = "32", description = "latent height/width for UNet workloads (default: ${DEFAULT-VALUE})")
+    int latentSize;
+
+    @Option(names = "--skip-training", description = "time forward passes only")
+    boolean skipTraining;
+
+    private PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) {
+            // Read by the PyTorch engine when it starts; has no effect if DJL is already running in this JVM.
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        String unetJson = switch (config) {
+            case "tiny" -> null;
+            case "mid" -> MID_UNET;
+            case "sd15-shapes" -> SD15_UNET;
+            default -> throw new IllegalArgumentException("unknown --config '" + config + "' (tiny, mid, sd15-shapes)");
+        };
+        out.printf("likeness bench --config %s: %s, intra-op threads %s, medians of %d after %d warm-up%n", config,
+                Devices.describe(Devices.preferred()), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                iterations, warmup);
+        out.printf("%-44s %10s %10s %7s%n", "workload", "ms", "reference", "ratio");
+        try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
+            UNetConfig unetConfig = unetJson == null ? TinyModelGenerator.tinySd().unet()
+                    : UNetConfig.from(JsonConfig.of(unetJson));
+            UNet2DConditionModel unet = new UNet2DConditionModel(unetConfig);
+            RandomInit.initialize(unet, 0, manager);
+            String label = config + " UNet (" + String.format("%.2f", unet.parameterCount() / 1e6) + " M params), batch 2";
+            benchUnet(unet, label, manager);
+            if (config.equals("tiny")) {
+                benchTinyPipeline(manager);
+            }
+        }
+        return 0;
+    }
+
+    private void benchUnet(UNet2DConditionModel unet, String label, NDManager manager) {
+        int crossDim = unet.config().crossAttentionDim().get(0);
+        Shape latentShape = new Shape(2, unet.config().inChannels(), latentSize, latentSize);
+        Engine.getInstance().setRandomSeed(0);
+        NDArray sample = manager.randomNormal(latentShape);
+        NDArray timesteps = manager.create(new long[] {10, 500});
+        NDArray text = manager.randomNormal(new Shape(2, 77, crossDim));
+        NDArray target = manager.randomNormal(latentShape);
+        boolean tiny = config.equals("tiny");
+        unet.setTrainable(false);
+        report(label + ", forward", tiny ? ReferenceTimings.TINY_UNET_FORWARD : config.equals("mid")
+                ? ReferenceTimings.MID_UNET_FORWARD : null, () -> unet.forward(sample, timesteps, text));
+        if (skipTraining) {
+            return;
+        }
+        unet.setTrainable(true);
+        List<Parameter> params = new ArrayList<>(unet.namedParameters().values());
+        if (tiny) {
+            report(label + ", fwd+MSE+bwd", ReferenceTimings.TINY_UNET_FORWARD_BACKWARD,
+                    () -> backward(unet, sample, timesteps, text, target, params));
+        }
+        try (AdamWUpdate adam = new AdamWUpdate(params, manager)) {
+            report(label + ", fwd+bwd+clip+AdamW", tiny ? ReferenceTimings.TINY_UNET_TRAIN_STEP
+                    : config.equals("mid") ? ReferenceTimings.MID_UNET_TRAIN_STEP : null, () -> {
+                backward(unet, sample, timesteps, text, target, params);
+                adam.step();
+            });
+        }
+        unet.setTrainable(false);
+    }
+
+    private static void backward(UNet2DConditionModel unet, NDArray sample, NDArray t, NDArray text, NDArray target,
+                                 List<Parameter> params) {
+        for (Parameter p : params) {
+            JniUtils.zeroGrad((PtNDArray) p.array());
+        }
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray pred = unet.forward(sample, t, text);
+            NDArray loss = pred.sub(target).square().mean();
+            gc.backward(loss);
+        }
+    }
+
+    private void benchTinyPipeline(NDManager manager) throws IOException {
+        Path dir = Files.createTempDirectory("likeness-bench");
+        try {
+            TinyModelGenerator.write(dir, TinyModelGenerator.tinySd(), 0);
+            try (StableDiffusionModel sd = StableDiffusionModel.load(dir, manager.newSubManager())) {
+                TextToImagePipeline pipeline = new TextToImagePipeline(sd);
+                GenerationRequest request = GenerationRequest.builder("a photo of sks dog").seed(0L).steps(20)
+                        .guidanceScale(7.5f).size(64, 64).build();
+                report("tiny pipeline, 20-step DDIM 64x64, CFG (UNet batch 2)", ReferenceTimings.TINY_PIPELINE_20_STEPS,
+                        () -> pipeline.generate(request, manager).close());
+                NDArray z = manager.randomNormal(new Shape(1, 4, 32, 32));
+                report("tiny VAE decode 1x4x32x32 -> 64x64", ReferenceTimings.TINY_VAE_DECODE, () -> sd.vae().decode(z));
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Times {@code work} (each run in its own scope, so results are freed) and prints the median. */
+    private void report(String name, ReferenceTimings reference, Runnable work) {
+        double[] ms = new double[iterations];
+        for (int i = -warmup; i < iterations; i++) {
+            long start = System.nanoTime();
+            try (NDScope scope = new NDScope()) {
+                work.run();
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - start) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        double median = iterations % 2 == 1 ? ms[iterations / 2] : (ms[iterations / 2 - 1] + ms[iterations / 2]) / 2;
+        if (reference == null) {
+            out.printf("%-44s %10.1f %10s %7s%n", name, median, "-", "-");
+        } else {
+            out.printf("%-44s %10.1f %10.1f %6.2fx%n", name, median, reference.millis, median / reference.millis);
+        }
+    }
+}
