@@ -57,7 +57,8 @@ public final class GroupNorm extends Module {
             NDArray gamma = t.add(weight.value().reshape(affineShape));
             NDArray beta = t.add(bias.value().reshape(affineShape));
             NDArray scaled = t.add(back.mul(gamma));
-            return scaled.add(beta);
+            // in place: mul's backward needs its inputs, not its output; saves a full-size allocation
+            return t.keep(scaled.addi(beta));
         }
     }
 

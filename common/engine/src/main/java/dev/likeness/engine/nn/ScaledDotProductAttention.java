@@ -1,6 +1,8 @@
 package dev.likeness.engine.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -14,21 +16,95 @@ public final class ScaledDotProductAttention {
     }
 
     /**
+     * Largest logits tensor computed at once (bytes). Bigger problems are processed in slices of heads and, when one
+     * head is already too big, of query rows (softmax is per row, so slices are exact). Besides bounding memory
+     * (a 64x64 latent's self-attention would need gigabytes of scores), small slices reuse freed allocator memory
+     * instead of faulting in fresh pages, which measured 2-3x faster on CPU.
+     */
+    static final long MAX_SCORES_BYTES = 8L << 20;
+
+    /**
      * @param q     {@code [batch*heads, lq, d]}
      * @param k     {@code [batch*heads, lk, d]}
      * @param v     {@code [batch*heads, lk, dv]}
-     * @param scale multiplier of the logits, usually {@code 1/sqrt(d)}
-     * @param mask  additive mask broadcastable to {@code [batch*heads, lq, lk]}, or {@code null}
+     * @param scale multiplier of the logits, usually {@code 1/sqrt(d)}; applied to {@code q} (d values per row
+     *              instead of lk)
+     * @param mask  additive mask {@code [lq, lk]} or {@code [1 or batch*heads, lq, lk]}, or {@code null}
      * @return {@code [batch*heads, lq, dv]}, in {@code q}'s manager
      */
     public static NDArray attend(NDArray q, NDArray k, NDArray v, float scale, NDArray mask) {
-        try (Temporaries t = new Temporaries()) {
-            NDArray kt = t.add(k.transpose(0, 2, 1));
-            NDArray scores = t.add(q.matMul(kt));
-            scores.muli(scale); // in place: matmul's backward does not need its output
-            NDArray logits = mask == null ? scores : t.add(scores.add(mask));
-            NDArray probs = t.add(logits.softmax(2));
+        return attend(q, k, v, scale, mask, MAX_SCORES_BYTES);
+    }
+
+    static NDArray attend(NDArray q, NDArray k, NDArray v, float scale, NDArray mask, long maxScoresBytes) {
+        Shape qs = q.getShape();
+        Shape ks = k.getShape();
+        if (qs.dimension() != 3 || ks.dimension() != 3 || qs.get(0) != ks.get(0) || qs.get(2) != ks.get(2)
+                || v.getShape().get(1) != ks.get(1)) {
+            throw new IllegalArgumentException("attention shapes do not fit: q " + qs + ", k " + ks + ", v "
+                    + v.getShape());
+        }
+        if (mask != null && mask.getShape().dimension() == 3 && mask.getShape().get(0) != 1) {
+            return attendAll(q, k, v, scale, mask); // per-head masks: not sliced
+        }
+        long bh = qs.get(0);
+        long lq = qs.get(1);
+        long rowBytes = ks.get(1) * 4L;
+        long rows = Math.max(1, Math.min(lq, maxScoresBytes / rowBytes));
+        long heads = rows < lq ? 1 : Math.max(1, Math.min(bh, maxScoresBytes / (rowBytes * lq)));
+        if (heads >= bh) {
+            return attendAll(q, k, v, scale, mask);
+        }
+        NDList perHead = new NDList();
+        try {
+            for (long h0 = 0; h0 < bh; h0 += heads) {
+                String hr = h0 + ":" + Math.min(bh, h0 + heads);
+                try (NDArray qh = q.get(hr); NDArray kh = k.get(hr); NDArray vh = v.get(hr)) {
+                    if (rows >= lq) {
+                        perHead.add(attendAll(qh, kh, vh, scale, mask));
+                        continue;
+                    }
+                    NDList perRows = new NDList();
+                    try {
+                        for (long r0 = 0; r0 < lq; r0 += rows) {
+                            String rr = r0 + ":" + Math.min(lq, r0 + rows);
+                            try (NDArray qr = qh.get(":, " + rr);
+                                 NDArray mr = mask == null ? null : mask.getShape().dimension() == 2
+                                         ? mask.get(rr) : mask.get(":, " + rr)) {
+                                perRows.add(attendAll(qr, kh, vh, scale, mr));
+                            }
+                        }
+                        perHead.add(NDArrays.concat(perRows, 1));
+                    } finally {
+                        perRows.close();
+                    }
+                }
+            }
+            return NDArrays.concat(perHead, 0);
+        } finally {
+            perHead.close();
+        }
+    }
+
+    private static NDArray attendAll(NDArray q, NDArray k, NDArray v, float scale, NDArray mask) {
+        NDArray qScaled = scale == 1f ? q : q.mul(scale);
+        NDArray probs;
+        try (NDArray kt = k.transpose(0, 2, 1)) {
+            NDArray scores = qScaled.matMul(kt);
+            if (mask != null) {
+                scores.addi(mask);
+            }
+            probs = scores.softmax(2);
+            scores.close();
+        } finally {
+            if (qScaled != q) {
+                qScaled.close();
+            }
+        }
+        try {
             return probs.matMul(v);
+        } finally {
+            probs.close();
         }
     }
 

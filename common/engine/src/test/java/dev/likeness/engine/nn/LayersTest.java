@@ -125,6 +125,26 @@ class LayersTest {
     }
 
     @Test
+    void slicedAttentionEqualsTheWholeComputation() {
+        NDArray q = manager.randomNormal(new Shape(6, 16, 8));
+        NDArray k = manager.randomNormal(new Shape(6, 16, 8));
+        NDArray v = manager.randomNormal(new Shape(6, 16, 8));
+        NDArray whole = ScaledDotProductAttention.attend(q, k, v, 0.3f, null);
+        // 16x16 float scores = 1 KiB per head: a 2.5 KiB budget gives slices of 2 heads
+        NDArray sliced = ScaledDotProductAttention.attend(q, k, v, 0.3f, null, 2560);
+        assertThat(sliced.contentEquals(whole)).isTrue();
+        NDArray mask = ScaledDotProductAttention.causalMask(manager, 16);
+        NDArray maskedWhole = ScaledDotProductAttention.attend(q, k, v, 0.3f, mask);
+        // 200 bytes: slices of 3 query rows within one head, the causal mask sliced alike
+        // (the GEMM may block fewer rows differently, so allow float rounding)
+        NDArray rowSliced = ScaledDotProductAttention.attend(q, k, v, 0.3f, mask, 200);
+        assertThat(rowSliced.sub(maskedWhole).abs().max().getFloat()).isLessThan(1e-6f);
+        NDArray rowSliced3d = ScaledDotProductAttention.attend(q, k, v, 0.3f, mask.expandDims(0), 200);
+        assertThat(rowSliced3d.sub(maskedWhole).abs().max().getFloat()).isLessThan(1e-6f);
+        assertThat(rowSliced.sub(maskedWhole).abs().max().getFloat()).isLessThan(1e-6f);
+    }
+
+    @Test
     void causalMaskHidesTheFuture() {
         NDArray q = manager.randomNormal(new Shape(1, 3, 4));
         NDArray v = manager.randomNormal(new Shape(1, 3, 4));

@@ -35,12 +35,11 @@ public final class BasicTransformerBlock extends Module {
      */
     public NDArray forward(NDArray x, NDArray context) {
         try (Temporaries t = new Temporaries()) {
-            NDArray a1 = t.add(attn1.forward(t.add(norm1.forward(x)), null));
-            NDArray h = t.add(a1.add(x));
-            NDArray a2 = t.add(attn2.forward(t.add(norm2.forward(h)), context));
-            NDArray h2 = t.add(a2.add(h));
-            NDArray f = t.add(ff.forward(t.add(norm3.forward(h2))));
-            return f.add(h2);
+            // residual sums in place on the fresh linear outputs (their backward does not need them)
+            NDArray h = t.add(attn1.forward(t.add(norm1.forward(x)), null)).addi(x);
+            NDArray h2 = t.add(attn2.forward(t.add(norm2.forward(h)), context)).addi(h);
+            NDArray f = ff.forward(t.add(norm3.forward(h2)));
+            return f.addi(h2);
         }
     }
 

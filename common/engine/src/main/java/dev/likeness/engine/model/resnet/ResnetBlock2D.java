@@ -80,7 +80,7 @@ public final class ResnetBlock2D extends Module {
                 e = t.add(timeEmbProj.forward(e));
                 e = t.add(e.reshape(e.getShape().get(0), e.getShape().get(1), 1, 1));
                 if (timeNorm == TimeEmbeddingNorm.DEFAULT) {
-                    h = t.add(h.add(e));
+                    h.addi(e); // conv1's output is not needed by its backward
                 } else {
                     NDList parts = e.split(2, 1);
                     scale = t.add(parts.get(0));
@@ -95,7 +95,7 @@ public final class ResnetBlock2D extends Module {
             h = t.add(act.apply(h));
             h = t.add(conv2.forward(h));
             NDArray skip = convShortcut == null ? x : t.add(convShortcut.forward(x));
-            NDArray out = skip.add(h);
+            NDArray out = t.keep(h.addi(skip)); // conv2's output is not needed by its backward
             if (outputScaleFactor != 1f) {
                 out.divi(outputScaleFactor);
             }
