@@ -46,6 +46,20 @@ class SchemaAgreementTest {
         return schema.validate(node);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"job.v1.json", "stage.v1.json", "event.v1.json",
+            "render.v1.json", "control.v1.json"})
+    void schemasAreValidDraft202012(String file) throws IOException {
+        JsonSchema meta = FACTORY.getSchema(SchemaLocation.of(com.networknt.schema.SchemaId.V202012));
+        try (var in = SchemaAgreementTest.class.getResourceAsStream("/schema/" + file)) {
+            JsonNode schema = Fixtures.JSON.readTree(in);
+            assertThat(meta.validate(schema)).isEmpty();
+            assertThat(schema.get("$schema").asText()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+            // a broken schema would fail here: the meta-schema is really applied
+            assertThat(meta.validate(Fixtures.JSON.readTree("{\"type\": 12}"))).isNotEmpty();
+        }
+    }
+
     @Test
     void exampleJobAndItsCodecOutputAreAccepted() throws IOException {
         assertThat(check(JOB, Fixtures.svdiffJob())).isEmpty();
