@@ -144,7 +144,7 @@ class LikenessClientTest {
         JobEvent resent = JobEvent.of("/likeness/trainer", jobId, 2,
                 new Progress(Stage.TRAIN, 5, 10, 0.1, 1e-3, 2.0, 2.5));
         JobEvent done = JobEvent.of("/likeness/evaluator", jobId, 1,
-                new Succeeded(Map.of("svdiff", "s3://b/k"), Map.of(), Map.of("dino", 0.5), null));
+                new Succeeded(Map.of("svdiff", "s3://likeness/jobs/x/artifacts/k"), Map.of(), Map.of("dino", 0.5), null));
         client.send(Topics.EVENTS, jobId, Messages.toJson(started));
         client.send(Topics.EVENTS, other, Messages.toJson(JobEvent.of("/likeness/trainer", other, 1,
                 new Failed(ErrorCode.NAN_LOSS, "nan", Stage.TRAIN))));
