@@ -140,8 +140,16 @@ public final class AdamW implements AutoCloseable {
         float max = value.abs().max().getFloat();
         float scale = max > 0 && Float.isFinite(max) ? max : 1f;
         NDArray half = value.div(scale).toType(DataType.FLOAT16, false);
-        target.set(half.toByteBuffer());
+        copyInto(target, half);
         return scale;
+    }
+
+    /**
+     * Copies {@code src} into {@code target} natively and in place. ({@code NDArray.set(Buffer)} would make the
+     * tensor alias a Java buffer that may be freed with {@code src}.) Exact for finite values.
+     */
+    public static void copyInto(NDArray target, NDArray src) {
+        target.muli(0).addi(src);
     }
 
     /**
@@ -189,8 +197,8 @@ public final class AdamW implements AutoCloseable {
                     expAvgScale[i] = store(expAvg[i], m.toType(DataType.FLOAT32, false));
                     expAvgSqScale[i] = store(expAvgSq[i], v.toType(DataType.FLOAT32, false).sqrt());
                 } else {
-                    expAvg[i].set(m.toType(DataType.FLOAT32, true).toByteBuffer());
-                    expAvgSq[i].set(v.toType(DataType.FLOAT32, true).toByteBuffer());
+                    copyInto(expAvg[i], m.toType(DataType.FLOAT32, false));
+                    copyInto(expAvgSq[i], v.toType(DataType.FLOAT32, false));
                 }
             }
         }

@@ -15,6 +15,7 @@ import dev.likeness.training.TrainableTensor;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
 import dev.likeness.training.loop.Trainer;
+import dev.likeness.training.optim.AdamW;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,7 +142,7 @@ public final class DreamBooth implements FineTuningMethod {
                 throw new IllegalArgumentException("DreamBooth state " + t.name() + " has shape " + src.getShape()
                         + ", model has " + t.array().getShape());
             }
-            t.array().set(src.toType(DataType.FLOAT32, false).toByteBuffer());
+            AdamW.copyInto(t.array(), src.toType(DataType.FLOAT32, false));
         }
     }
 
