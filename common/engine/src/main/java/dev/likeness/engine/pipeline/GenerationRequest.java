@@ -95,18 +95,68 @@ public record GenerationRequest(
             this.prompt = prompt;
         }
 
-        public Builder negativePrompt(String v) { negativePrompt = v; return this; }
-        public Builder numImagesPerPrompt(int v) { numImagesPerPrompt = v; return this; }
-        public Builder size(int h, int w) { height = h; width = w; return this; }
-        public Builder steps(int v) { steps = v; return this; }
-        public Builder guidanceScale(float v) { guidanceScale = v; return this; }
-        public Builder scheduler(SchedulerType v) { scheduler = v; return this; }
-        public Builder eta(float v) { eta = v; return this; }
-        public Builder seed(Long v) { seed = v; return this; }
-        public Builder initialLatents(NDArray v) { initialLatents = v; return this; }
-        public Builder initImage(NDArray image01, float strength) { initImage = image01; this.strength = strength; return this; }
-        public Builder promptEmbeds(NDArray cond, NDArray uncond) { promptEmbeds = cond; negativePromptEmbeds = uncond; return this; }
-        public Builder callback(StepCallback v) { callback = v; return this; }
+        public Builder negativePrompt(String v) {
+            negativePrompt = v;
+            return this;
+        }
+
+        public Builder numImagesPerPrompt(int v) {
+            numImagesPerPrompt = v;
+            return this;
+        }
+
+        public Builder size(int h, int w) {
+            height = h;
+            width = w;
+            return this;
+        }
+
+        public Builder steps(int v) {
+            steps = v;
+            return this;
+        }
+
+        public Builder guidanceScale(float v) {
+            guidanceScale = v;
+            return this;
+        }
+
+        public Builder scheduler(SchedulerType v) {
+            scheduler = v;
+            return this;
+        }
+
+        public Builder eta(float v) {
+            eta = v;
+            return this;
+        }
+
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder initialLatents(NDArray v) {
+            initialLatents = v;
+            return this;
+        }
+
+        public Builder initImage(NDArray image01, float strength) {
+            initImage = image01;
+            this.strength = strength;
+            return this;
+        }
+
+        public Builder promptEmbeds(NDArray cond, NDArray uncond) {
+            promptEmbeds = cond;
+            negativePromptEmbeds = uncond;
+            return this;
+        }
+
+        public Builder callback(StepCallback v) {
+            callback = v;
+            return this;
+        }
 
         public GenerationRequest build() {
             return new GenerationRequest(prompt, negativePrompt, numImagesPerPrompt, height, width, steps,
