@@ -119,6 +119,7 @@ final class BadJobs {
                         "$.evaluation.sampler.scheduler", invalid, "ddim"),
                 edited("timestamp not a date", "createdAt", "\"yesterday\"", "$.createdAt", malformed,
                         "ISO-8601"),
+                edited("timestamp as number", "createdAt", "1769860800", "$.createdAt", malformed, "ISO-8601"),
                 edited("custom evaluation without prompts", "evaluation.prompts", "[]", "$.evaluation.prompts",
                         invalid, "between 1"),
                 crossField("stages out of order", "stages", "[\"train\", \"prior\"]", "$.stages[1]", "in that order"),

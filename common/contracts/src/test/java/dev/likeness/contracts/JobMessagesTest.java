@@ -146,6 +146,12 @@ class JobMessagesTest {
     }
 
     @Test
+    void timestampsWithAnOffsetAreReadAsInstants() {
+        String json = Fixtures.edit(Fixtures.svdiffJob(), "createdAt", "\"2026-01-31T13:00:00+01:00\"");
+        assertThat(Messages.parseJob(json).createdAt()).isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
+    }
+
+    @Test
     void allViolationsAreReported() {
         String json = Fixtures.edit(Fixtures.edit(Fixtures.svdiffJob(), "hyperParameters.steps", "-1"),
                 "hyperParameters.batchSize", "0");
