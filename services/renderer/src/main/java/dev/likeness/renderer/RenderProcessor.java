@@ -78,7 +78,11 @@ public final class RenderProcessor implements RecordProcessor {
             publish(id, done);
         } catch (RuntimeException e) {
             ErrorCode code = codeOf(e);
-            LOG.warnf(e, "render %s failed: %s", id, code);
+            if (code == ErrorCode.INTERNAL) {
+                LOG.errorf(e, "render %s failed", id);
+            } else {
+                LOG.warnf("render %s failed: %s %s", id, code, e.getMessage());
+            }
             publish(id, new RenderFailed(code, bounded(messageOf(e, code))));
         }
         return Disposition.DONE;
