@@ -41,6 +41,15 @@ public final class SceneRenderer {
 
     /** An RGB image {@code [size, size, 3]} of the scene. */
     public RgbImage render(SceneAttributes scene, SceneLayout layout) {
+        return draw(scene, layout, true);
+    }
+
+    /** The scene's background alone, {@code [size, size, 3]}: where it differs from {@link #render}, objects are. */
+    public RgbImage renderBackground(SceneAttributes scene, SceneLayout layout) {
+        return draw(scene, layout, false);
+    }
+
+    private RgbImage draw(SceneAttributes scene, SceneLayout layout, boolean objects) {
         if (scene.secondObject().isPresent() != (layout.second() != null)) {
             throw new IllegalArgumentException("layout must place a second object exactly when the scene has one");
         }
@@ -54,8 +63,10 @@ public final class SceneRenderer {
             g.setRenderingHint(RenderingHints.KEY_COLOR_RENDERING, RenderingHints.VALUE_COLOR_RENDER_QUALITY);
             g.scale(big, big);
             BackgroundPainter.paint(g, scene.background(), new SplittableRandom(layout.textureSeed()));
-            scene.secondObject().ifPresent(s -> ObjectPainter.paint(g, s, layout.second()));
-            ObjectPainter.paint(g, scene.primary(), layout.primary());
+            if (objects) {
+                scene.secondObject().ifPresent(s -> ObjectPainter.paint(g, s, layout.second()));
+                ObjectPainter.paint(g, scene.primary(), layout.primary());
+            }
         } finally {
             g.dispose();
         }

@@ -1,0 +1,80 @@
+package dev.likeness.world.subject;
+
+import dev.likeness.world.dataset.SceneSampler;
+import dev.likeness.world.dataset.Seeds;
+import dev.likeness.world.render.Placement;
+import dev.likeness.world.render.SceneLayout;
+import dev.likeness.world.render.SceneRenderer;
+import dev.likeness.world.scene.Background;
+import dev.likeness.world.scene.Horizontal;
+import dev.likeness.world.scene.ObjectAttributes;
+import dev.likeness.world.scene.SceneAttributes;
+import dev.likeness.world.scene.Size;
+import dev.likeness.world.scene.Vertical;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Deterministic photos of a subject, varied the way a user's phone photos would be: each on a different
+ * background, in a different spot, turned and mirrored differently, one of them from farther away (small). Photo 0
+ * is a large, centred "portrait".
+ */
+public final class SubjectPhotos {
+
+    /** Photos per subject in the bundled sets (DreamBooth works from 3–5). */
+    public static final int COUNT = 5;
+    private static final long SEED = 0x5B1EC7L;
+
+    private SubjectPhotos() {
+    }
+
+    /** The {@link #COUNT} photos of {@code subject} at {@code size}×{@code size}. */
+    public static List<SubjectPhoto> generate(Subject subject, int size) {
+        return generate(subject, size, COUNT);
+    }
+
+    /** {@code count} photos (at most one per background). */
+    public static List<SubjectPhoto> generate(Subject subject, int size, int count) {
+        if (count < 1 || count > Background.values().length) {
+            throw new IllegalArgumentException("photo count must be in [1, " + Background.values().length
+                    + "] but is " + count);
+        }
+        SceneRenderer renderer = new SceneRenderer(size);
+        Background[] backgrounds = shuffledBackgrounds(subject);
+        List<SubjectPhoto> photos = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            photos.add(photo(subject, i, backgrounds[i], renderer));
+        }
+        return photos;
+    }
+
+    private static SubjectPhoto photo(Subject subject, int index, Background background, SceneRenderer renderer) {
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(SEED, subject.ordinal(), index));
+        Size size = index == 3 ? Size.SMALL : Size.LARGE;
+        Horizontal h = index == 0 ? Horizontal.CENTER : Horizontal.values()[rng.nextInt(3)];
+        Vertical v = index == 0 ? Vertical.MIDDLE : Vertical.values()[rng.nextInt(3)];
+        ObjectAttributes object = subject.at(size, h, v);
+        Placement p = SceneSampler.place(rng, object);
+        // Poses differ by photo: a turn of up to ±20° and every other photo mirrored.
+        Placement posed = new Placement(p.x(), p.y(), p.radius(), rng.nextDouble(-0.35, 0.35), index % 2 == 1);
+        SceneAttributes scene = new SceneAttributes(background, object, null);
+        SceneLayout layout = new SceneLayout(posed, null, rng.nextLong());
+        return new SubjectPhoto(subject, index, renderer.render(scene, layout), scene, layout);
+    }
+
+    /** The backgrounds in a per-subject order, so every photo of a subject has its own background. */
+    private static Background[] shuffledBackgrounds(Subject subject) {
+        Background[] b = Background.values().clone();
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(SEED, subject.ordinal(), -1));
+        for (int i = b.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            Background t = b[i];
+            b[i] = b[j];
+            b[j] = t;
+        }
+        return Arrays.copyOf(b, b.length);
+    }
+}
