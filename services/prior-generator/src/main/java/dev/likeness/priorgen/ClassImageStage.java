@@ -1,6 +1,7 @@
 package dev.likeness.priorgen;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.likeness.contracts.events.ErrorCode;
 import dev.likeness.contracts.jobs.PersonalizationJob;
 import dev.likeness.contracts.jobs.PriorPreservation;
@@ -103,6 +104,7 @@ final class ClassImageStage implements StageHandler {
     private void generate(StageContext ctx, ObjectKey folder, List<Integer> missing, PriorPreservation prior,
                           SchedulerType scheduler, int resolution) throws IOException {
         SamplerSettings sampler = prior.sampler();
+        JniUtils.setGradMode(false); // per thread in libtorch, enabled on a new one: sampling records no graph
         try (StableDiffusionModel model = StableDiffusionModel.load(models.fetch(ctx.job().baseModel()))) {
             TextToImagePipeline pipeline = new TextToImagePipeline(model);
             for (int k = 0; k < missing.size(); k++) {
