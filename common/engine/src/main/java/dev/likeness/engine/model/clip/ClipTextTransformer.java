@@ -47,8 +47,11 @@ public final class ClipTextTransformer extends Module {
                 ids = wide.toLongArray();
             }
         }
+        // tokens added at run time (Textual Inversion) are served by an override of the token table that has more
+        // rows than the config's vocabulary; the lookup itself rejects ids beyond that table
+        long rows = embeddings.tokenEmbedding().weight().isOverridden() ? Long.MAX_VALUE : config.vocabSize();
         for (long id : ids) {
-            if (id < 0 || id >= config.vocabSize()) {
+            if (id < 0 || id >= rows) {
                 throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, "
                         + config.vocabSize() + ")");
             }
