@@ -1,0 +1,121 @@
+package dev.likeness.world.subject;
+
+import dev.likeness.world.dataset.SceneSampler;
+import dev.likeness.world.dataset.Split;
+import dev.likeness.world.dataset.WorldConfig;
+import dev.likeness.world.dataset.WorldDataset;
+import dev.likeness.world.image.ContactSheet;
+import dev.likeness.world.image.RgbImage;
+import dev.likeness.world.scene.Accessory;
+import dev.likeness.world.scene.Colour;
+import dev.likeness.world.scene.ObjectAttributes;
+import dev.likeness.world.scene.Pattern;
+import dev.likeness.world.scene.SceneAttributes;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SubjectsTest {
+
+    @Test
+    void noBaseSampleHasASubjectsPatternColourOrAccessory() {
+        Set<Pattern> subjectPatterns = EnumSet.noneOf(Pattern.class);
+        for (Subject s : Subject.values()) {
+            assertThat(s.pattern().subjectOnly()).as(s + " pattern").isTrue();
+            assertThat(s.colour().subjectOnly() || s.accessory() != Accessory.NONE).as(s + " extra feature").isTrue();
+            assertThat(subjectPatterns.add(s.pattern())).as("pattern shared by two subjects").isTrue();
+        }
+        WorldDataset all = new WorldDataset(WorldConfig.defaults(), Split.ALL);
+        Set<Pattern> seen = EnumSet.noneOf(Pattern.class);
+        for (long i = 0; i < 10_000; i++) {
+            SceneAttributes a = all.scene(i).attributes();
+            List<ObjectAttributes> objects = new ArrayList<>(List.of(a.primary()));
+            a.secondObject().ifPresent(objects::add);
+            for (ObjectAttributes o : objects) {
+                assertThat(o.pattern()).isNotIn(subjectPatterns);
+                assertThat(o.colour().subjectOnly()).isFalse();
+                assertThat(o.accessory()).isEqualTo(Accessory.NONE);
+                seen.add(o.pattern());
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(Pattern.base());
+        assertThat(Colour.base()).noneMatch(Colour::subjectOnly).hasSizeGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void photosAreDeterministicAndVaried() throws Exception {
+        List<RgbImage> sheet = new ArrayList<>();
+        for (Subject s : Subject.values()) {
+            List<SubjectPhoto> photos = SubjectPhotos.generate(s, 64);
+            List<SubjectPhoto> again = SubjectPhotos.generate(s, 64);
+            assertThat(photos).hasSize(SubjectPhotos.COUNT);
+            Set<Object> backgrounds = new HashSet<>();
+            Set<Object> spots = new HashSet<>();
+            Set<Object> sizes = new HashSet<>();
+            for (int i = 0; i < photos.size(); i++) {
+                SubjectPhoto p = photos.get(i);
+                assertThat(p.image()).isEqualTo(again.get(i).image());
+                assertThat(p.attributes().primary().pattern()).isEqualTo(s.pattern());
+                assertThat(p.caption("sks")).startsWith("a sks " + s.classNoun() + " ");
+                assertThat(p.caption("")).startsWith("a " + s.classNoun() + " ");
+                backgrounds.add(p.attributes().background());
+                spots.add(p.attributes().primary().horizontal() + "/" + p.attributes().primary().vertical());
+                sizes.add(p.attributes().primary().size());
+                for (int j = 0; j < i; j++) {
+                    assertThat(p.image().meanAbsDifference(photos.get(j).image())).as(s + " photos " + j + ", " + i)
+                            .isGreaterThan(20);
+                }
+                sheet.add(p.image());
+            }
+            assertThat(backgrounds).hasSize(SubjectPhotos.COUNT);
+            assertThat(spots.size()).isGreaterThanOrEqualTo(3);
+            assertThat(sizes).hasSize(2);
+            assertThat(s.instancePrompt("sks")).isEqualTo("a photo of sks " + s.classNoun());
+        }
+        Path dir = Path.of("target", "world-sheets");
+        Files.createDirectories(dir);
+        ContactSheet.of(sheet, SubjectPhotos.COUNT, 4, 4).writePng(dir.resolve("subjects-64.png"));
+        assertThatThrownBy(() -> SubjectPhotos.generate(Subject.SPIRAL_VASE, 64, 0)).hasMessageContaining("count");
+        assertThatThrownBy(() -> Subject.ofId("teapot")).hasMessageContaining("teapot");
+    }
+
+    @Test
+    void bundledPhotosMatchTheGenerator() throws Exception {
+        for (Subject s : Subject.values()) {
+            List<RgbImage> bundled = SubjectBundle.load(s);
+            List<SubjectPhoto> fresh = SubjectPhotos.generate(s, SubjectBundle.SIZE);
+            for (int i = 0; i < bundled.size(); i++) {
+                // exact on the JDK that wrote them; a tolerance keeps other JDKs' rasterizers (Marlin versions) in
+                double diff = bundled.get(i).meanAbsDifference(fresh.get(i).image());
+                assertThat(diff).as(s.id() + " photo " + i).isLessThan(1.0);
+            }
+            try (InputStream meta = SubjectBundle.class.getClassLoader()
+                    .getResourceAsStream("dev/likeness/world/subjects/" + s.id() + "/subject.json")) {
+                assertThat(meta).as(s.id() + "/subject.json").isNotNull();
+                assertThat(new String(meta.readAllBytes())).contains("\"class\" : \"" + s.classNoun() + "\"");
+            }
+        }
+    }
+
+    @Test
+    void subjectPlacementsStayInsideTheImage() {
+        for (Subject s : Subject.values()) {
+            for (SubjectPhoto p : SubjectPhotos.generate(s, 32)) {
+                var place = p.layout().primary();
+                assertThat(place.x() - place.radius()).isGreaterThan(0);
+                assertThat(place.x() + place.radius()).isLessThan(1);
+                assertThat(SceneSampler.class).isNotNull();
+            }
+        }
+    }
+}
