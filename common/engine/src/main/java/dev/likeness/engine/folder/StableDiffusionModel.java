@@ -13,7 +13,8 @@ import java.nio.file.Path;
 
 /**
  * A Stable Diffusion model loaded from a local diffusers folder: tokenizer, CLIP text encoder, UNet, VAE and the
- * scheduler config. Owns the {@link NDManager} that holds every weight; {@link #close()} frees them all.
+ * scheduler config. Owns the {@link NDManager} that holds every weight; {@link #close()} frees them all. Weights are
+ * loaded frozen (not trainable); a trainer unfreezes what it trains with {@code setTrainable}.
  */
 public final class StableDiffusionModel implements AutoCloseable {
 
@@ -58,6 +59,10 @@ public final class StableDiffusionModel implements AutoCloseable {
             ClipTextModel text = ClipTextModel.load(folder.component(ModelFolder.TEXT_ENCODER), manager);
             UNet2DConditionModel unet = UNet2DConditionModel.load(folder.component(ModelFolder.UNET), manager);
             AutoencoderKL vae = AutoencoderKL.load(folder.component(ModelFolder.VAE), manager);
+            // Loaded for inference: frozen weights record no autograd graph (training unfreezes what it trains).
+            text.setTrainable(false);
+            unet.setTrainable(false);
+            vae.setTrainable(false);
             return new StableDiffusionModel(folder, manager, tokenizer, text, unet, vae, scheduler,
                     vae.config().downscaleFactor());
         } catch (IOException | RuntimeException e) {

@@ -53,7 +53,7 @@ public final class TextToImagePipeline {
             Engine.getInstance().setRandomSeed(request.seed().intValue());
         }
         int batch = request.numImagesPerPrompt();
-        try (NDManager run = model.manager().newSubManager()) {
+        try (InferenceMode noGrad = new InferenceMode(); NDManager run = model.manager().newSubManager()) {
             NDArray embeds = textConditioning(request, batch, run);
             scheduler.setTimesteps(request.steps());
             long[] timesteps = scheduler.timesteps();
@@ -89,7 +89,7 @@ public final class TextToImagePipeline {
         ddim.setTimesteps(steps);
         long[] ts = ddim.timesteps();
         GenerationRequest request = GenerationRequest.builder(prompt).guidanceScale(guidanceScale).steps(steps).build();
-        try (NDManager run = model.manager().newSubManager()) {
+        try (InferenceMode noGrad = new InferenceMode(); NDManager run = model.manager().newSubManager()) {
             NDArray embeds = textConditioning(request, 1, run);
             NDArray latents = encodeImage(image01, null, run);
             for (int i = ts.length - 1; i >= 0; i--) {
@@ -111,7 +111,7 @@ public final class TextToImagePipeline {
 
     /** The VAE latents of an image: mean (or a sample with {@code eps}) times the scaling factor. */
     public NDArray encodeImage(NDArray image01, NDArray eps, NDManager manager) {
-        try (NDScope scope = new NDScope()) {
+        try (InferenceMode noGrad = new InferenceMode(); NDScope scope = new NDScope()) {
             NDArray pixels = image01.toDevice(model.manager().getDevice(), false).mul(2f).sub(1f);
             NDArray latents;
             try (DiagonalGaussian dist = model.vae().encode(pixels)) {
@@ -125,7 +125,7 @@ public final class TextToImagePipeline {
 
     /** Decodes latents to images in [0, 1]: {@code clamp(vae.decode(z / s) / 2 + 0.5, 0, 1)}. */
     public NDArray decode(NDArray latents) {
-        try (NDScope scope = new NDScope()) {
+        try (InferenceMode noGrad = new InferenceMode(); NDScope scope = new NDScope()) {
             NDArray decoded = model.vae().decode(latents.div((float) model.vae().scalingFactor()));
             NDArray images = decoded.div(2f).add(0.5f).clip(0f, 1f);
             NDScope.unregister(images);
@@ -144,7 +144,7 @@ public final class TextToImagePipeline {
      * {@code [batch, 77, dim]}.
      */
     public NDArray textConditioning(GenerationRequest request, int batch, NDManager manager) {
-        try (NDScope scope = new NDScope()) {
+        try (InferenceMode noGrad = new InferenceMode(); NDScope scope = new NDScope()) {
             NDArray cond = request.promptEmbeds() != null ? onDevice(request.promptEmbeds())
                     : encodePrompt(request.prompt());
             cond = repeatToBatch(cond, batch);
@@ -164,7 +164,7 @@ public final class TextToImagePipeline {
     /** {@code last_hidden_state} of the text encoder for one prompt: {@code [1, 77, dim]}. */
     public NDArray encodePrompt(String prompt) {
         NDArray ids = model.tokenizer().encodeBatch(List.of(prompt), model.manager());
-        try (ClipTextOutput out = model.textEncoder().forward(ids)) {
+        try (InferenceMode noGrad = new InferenceMode(); ClipTextOutput out = model.textEncoder().forward(ids)) {
             NDArray hidden = out.lastHiddenState().duplicate();
             ids.close();
             return hidden;
