@@ -2,6 +2,7 @@ package dev.likeness.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.likeness.contracts.events.ErrorCode;
 import dev.likeness.contracts.jobs.HyperParameters;
 import dev.likeness.contracts.jobs.PersonalizationJob;
@@ -19,7 +20,10 @@ import dev.likeness.objectstore.ObjectKeys;
 import dev.likeness.objectstore.ObjectStore;
 import dev.likeness.objectstore.ObjectUri;
 import dev.likeness.training.FineTuningMethod;
-import dev.likeness.training.Methods;
+import dev.likeness.training.method.dreambooth.DreamBooth;
+import dev.likeness.training.method.lora.LoraMethod;
+import dev.likeness.training.method.svdiff.SvdiffMethod;
+import dev.likeness.training.method.textualinversion.TextualInversionMethod;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
 import dev.likeness.training.TrainingModels;
@@ -69,6 +73,9 @@ final class TrainStage implements StageHandler {
 
     @Override
     public StageOutcome run(StageContext ctx) throws IOException {
+        // libtorch's grad mode is per thread and starts enabled on a new one; the loop enables it only inside its
+        // gradient collector (the optimizer's in-place updates of leaf tensors must run without it)
+        JniUtils.setGradMode(false);
         PersonalizationJob job = ctx.job();
         HyperParameters hp = job.hyperParameters();
         ObjectStore store = ctx.store();
@@ -85,7 +92,7 @@ final class TrainStage implements StageHandler {
         ctx.throwIfCancelled();
 
         TrainingConfig cfg = TrainingConfigs.of(job, work.resolve("instance"), classDir);
-        FineTuningMethod method = Methods.byId(job.method().wire());
+        FineTuningMethod method = method(job);
         JobKeysView keys = new JobKeysView(job.jobId());
         try (NDManager root = NDManager.newBaseManager()) {
             TrainingModel loaded = TrainingModels.load(modelDir, root);
@@ -129,6 +136,16 @@ final class TrainStage implements StageHandler {
                 return StageOutcome.of(Map.of(OUTPUT, store.uri(folder).toString()));
             }
         }
+    }
+
+    /** A new instance of the job's method (constructed directly: reflective lookup crosses Quarkus class loaders). */
+    static FineTuningMethod method(PersonalizationJob job) {
+        return switch (job.method()) {
+            case DREAMBOOTH -> new DreamBooth();
+            case TEXTUAL_INVERSION -> new TextualInversionMethod();
+            case SVDIFF -> new SvdiffMethod();
+            case LORA -> new LoraMethod();
+        };
     }
 
     /** The first {@code numClassImages} images of the class-image folder the prior stage produced. */
