@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.engine.nn.Parameter;
 
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -16,43 +19,54 @@ import java.util.function.Supplier;
  *       autograd because the graph keeps its own reference.</li>
  *   <li>{@link #constant}: serves one precomputed array (rendering with baked adapters), closed on {@link #close}.</li>
  * </ul>
- * {@link #close} removes the override, so the parameter serves its untouched base array again.
+ * Overrides stack: a constant override may be installed on a weight that already has one from this class (e.g. a
+ * LoRA on top of baked SVDiff shifts, computed from {@code parameter.value()}); they must be closed in reverse order.
+ * Closing the last one leaves the parameter serving its untouched base array again.
  */
 public final class WeightOverride implements AutoCloseable {
 
+    /** The top of each parameter's override stack. */
+    private static final Map<Parameter, WeightOverride> TOP = Collections.synchronizedMap(new WeakHashMap<>());
+
     private final Parameter parameter;
     private final Supplier<NDArray> recompose;
+    private final Supplier<NDArray> supplier;
+    private final WeightOverride below;
     private NDArray last;
     private boolean closed;
 
-    private WeightOverride(Parameter parameter, Supplier<NDArray> recompose, NDArray constant) {
+    private WeightOverride(Parameter parameter, Supplier<NDArray> recompose, NDArray constant, boolean stack) {
         this.parameter = Objects.requireNonNull(parameter, "parameter");
-        if (parameter.isOverridden()) {
+        WeightOverride current = TOP.get(parameter);
+        if (parameter.isOverridden() && (current == null || !stack)) {
             throw new IllegalStateException("parameter '" + parameter.name()
                     + "' already has an override: detach the other method or artifact first");
         }
+        this.below = parameter.isOverridden() ? current : null;
         this.recompose = recompose;
         this.last = constant;
-        parameter.override(recompose == null ? () -> last : this::next);
+        this.supplier = recompose == null ? () -> last : this::next;
+        parameter.override(supplier);
+        TOP.put(parameter, this);
     }
 
-    /** Installs an override that calls {@code recompose} at every use. */
+    /** Installs an override that calls {@code recompose} at every use (the parameter must have no override). */
     public static WeightOverride recomposing(Parameter parameter, Supplier<NDArray> recompose) {
-        return new WeightOverride(parameter, Objects.requireNonNull(recompose, "recompose"), null);
+        return new WeightOverride(parameter, Objects.requireNonNull(recompose, "recompose"), null, false);
     }
 
-    /** Installs an override serving {@code value} (which this object then owns). */
+    /** Installs (or stacks) an override serving {@code value}, which this object then owns. */
     public static WeightOverride constant(Parameter parameter, NDArray value) {
         if (!value.getShape().equals(parameter.shape())) {
             throw new IllegalArgumentException("override of '" + parameter.name() + "' must have shape "
                     + parameter.shape() + ", got " + value.getShape());
         }
-        return new WeightOverride(parameter, null, value);
+        return new WeightOverride(parameter, null, value, true);
     }
 
     /**
-     * Installs an override serving {@code value} whose first dimension may exceed the declared one: an embedding
-     * table grown by tokens added at run time (Textual Inversion). Other dimensions must match.
+     * Installs (or stacks) an override serving {@code value} whose first dimension may exceed the declared one: an
+     * embedding table grown by tokens added at run time (Textual Inversion). Other dimensions must match.
      */
     public static WeightOverride grownTable(Parameter parameter, NDArray value) {
         Shape declared = parameter.shape();
@@ -60,10 +74,9 @@ public final class WeightOverride implements AutoCloseable {
         if (declared.dimension() != 2 || actual.dimension() != 2 || actual.get(1) != declared.get(1)
                 || actual.get(0) < declared.get(0)) {
             throw new IllegalArgumentException("grown table for '" + parameter.name() + "' must be [>= "
-                    + (declared.dimension() == 2 ? declared.get(0) : "?") + ", " + declared.get(declared.dimension() - 1)
-                    + "], got " + actual);
+                    + declared.get(0) + ", " + declared.get(declared.dimension() - 1) + "], got " + actual);
         }
-        return new WeightOverride(parameter, null, value);
+        return new WeightOverride(parameter, null, value, true);
     }
 
     private NDArray next() {
@@ -87,8 +100,18 @@ public final class WeightOverride implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (TOP.get(parameter) != this) {
+            throw new IllegalStateException("overrides of '" + parameter.name()
+                    + "' must be closed in reverse order of installation");
+        }
         closed = true;
-        parameter.override(null);
+        if (below == null) {
+            parameter.override(null);
+            TOP.remove(parameter);
+        } else {
+            parameter.override(below.supplier);
+            TOP.put(parameter, below);
+        }
         if (last != null) {
             last.close();
             last = null;

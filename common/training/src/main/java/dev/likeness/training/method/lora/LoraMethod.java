@@ -7,10 +7,13 @@ import dev.likeness.engine.nn.Module;
 import dev.likeness.engine.nn.Parameter;
 import dev.likeness.training.ArtifactMetadata;
 import dev.likeness.training.FineTuningMethod;
+import dev.likeness.training.PromptTokenizer;
 import dev.likeness.training.TrainableTensor;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
 import dev.likeness.training.artifact.WeightOverride;
+import dev.likeness.training.method.dreambooth.DreamBooth;
+import dev.likeness.training.method.dreambooth.IdentifierSelector;
 
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -44,6 +47,7 @@ public final class LoraMethod implements FineTuningMethod {
     private final List<TrainableTensor> trainables = new ArrayList<>();
     private final Map<Parameter, Boolean> trainableBefore = new LinkedHashMap<>();
     private NDManager own;
+    private String identifier;
     private int rank;
     private float alpha;
     private boolean textEncoder;
@@ -54,6 +58,32 @@ public final class LoraMethod implements FineTuningMethod {
     @Override
     public String id() {
         return ID;
+    }
+
+    /**
+     * Picks the subject identifier "[V]" like DreamBooth: method option {@code identifier}, else
+     * {@link IdentifierSelector rare tokens} chosen from the seed ({@code identifier_tokens} of them, default 1).
+     */
+    @Override
+    public void prepareTokenizer(PromptTokenizer tokenizer, TrainingConfig cfg) {
+        String explicit = cfg.methodOption(DreamBooth.OPTION_IDENTIFIER, null);
+        identifier = explicit != null && !explicit.isBlank() ? explicit.trim()
+                : IdentifierSelector.select(tokenizer, cfg.seed(),
+                Integer.parseInt(cfg.methodOption(DreamBooth.OPTION_IDENTIFIER_TOKENS, "1")));
+    }
+
+    /** The instance prompt with {@code {id}} replaced by the identifier. */
+    @Override
+    public List<String> instancePrompts(TrainingConfig cfg) {
+        if (identifier == null && cfg.instancePrompt().contains("{id}")) {
+            throw new IllegalStateException("prepareTokenizer must run before instancePrompts");
+        }
+        return List.of(identifier == null ? cfg.instancePrompt() : cfg.instancePrompt().replace("{id}", identifier));
+    }
+
+    /** The subject identifier (after {@link #prepareTokenizer}), or {@code null}. */
+    public String identifier() {
+        return identifier;
     }
 
     /** Whether {@code key} names a weight LoRA adapts in the UNet ({@code unet = true}) or the text encoder. */
@@ -194,7 +224,10 @@ public final class LoraMethod implements FineTuningMethod {
                     (int) ad.down().getShape().get(1), (int) ad.up().getShape().get(0));
             (a.component().equals("unet") ? unet : te).put(ad.weightKey(), pair);
         }
-        Map<String, String> meta = provenance == null ? Map.of() : provenance.toMap();
+        Map<String, String> meta = new LinkedHashMap<>(provenance == null ? Map.of() : provenance.toMap());
+        if (identifier != null) {
+            meta.put("likeness.identifier", identifier);
+        }
         return new LoraWeights(unet, te, alpha, meta);
     }
 

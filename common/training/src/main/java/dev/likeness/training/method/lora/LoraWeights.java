@@ -193,8 +193,9 @@ public final class LoraWeights {
     }
 
     /**
-     * Installs constant overrides {@code W + userScale·alpha/rank·up·down} on the targeted weights (rendering). Close
-     * the result to get the base weights back. {@code userScale} 0 leaves the model untouched.
+     * Installs constant overrides {@code W + userScale·alpha/rank·up·down} on the targeted weights (rendering), where
+     * {@code W} is the weight currently served (an SVDiff bake below is kept). Close the result to get the previous
+     * weights back. {@code userScale} 0 leaves the model untouched.
      */
     public Applied applyTo(Module unetModule, Module textEncoderModule, float userScale, NDManager manager) {
         List<WeightOverride> overrides = new ArrayList<>();
@@ -202,7 +203,7 @@ public final class LoraWeights {
             try {
                 forEachTarget(unetModule, textEncoderModule, (p, pair) -> {
                     try (NDManager scratch = manager.newSubManager()) {
-                        NDArray base = p.array();
+                        NDArray base = p.value(); // stacks on baked SVDiff shifts, if any
                         NDArray update = update(pair, userScale, scratch);
                         NDArray merged = update.add(base);
                         if (merged.getDataType() != base.getDataType()) {

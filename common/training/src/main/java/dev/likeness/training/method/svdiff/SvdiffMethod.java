@@ -7,10 +7,13 @@ import dev.likeness.engine.nn.Module;
 import dev.likeness.engine.nn.Parameter;
 import dev.likeness.training.ArtifactMetadata;
 import dev.likeness.training.FineTuningMethod;
+import dev.likeness.training.PromptTokenizer;
 import dev.likeness.training.TrainableTensor;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
 import dev.likeness.training.artifact.WeightOverride;
+import dev.likeness.training.method.dreambooth.DreamBooth;
+import dev.likeness.training.method.dreambooth.IdentifierSelector;
 import dev.likeness.training.linalg.FolderSpectralStore;
 import dev.likeness.training.linalg.SpectralCache;
 
@@ -48,6 +51,7 @@ public final class SvdiffMethod implements FineTuningMethod {
     private final List<TrainableTensor> trainables = new ArrayList<>();
     private final Map<Parameter, Boolean> trainableBefore = new LinkedHashMap<>();
     private NDManager own;
+    private String identifier;
     private float scale = 1f;
     private boolean textEncoder;
 
@@ -74,6 +78,32 @@ public final class SvdiffMethod implements FineTuningMethod {
     @Override
     public String id() {
         return ID;
+    }
+
+    /**
+     * Picks the subject identifier "[V]" like DreamBooth: method option {@code identifier}, else
+     * {@link IdentifierSelector rare tokens} chosen from the seed ({@code identifier_tokens} of them, default 1).
+     */
+    @Override
+    public void prepareTokenizer(PromptTokenizer tokenizer, TrainingConfig cfg) {
+        String explicit = cfg.methodOption(DreamBooth.OPTION_IDENTIFIER, null);
+        identifier = explicit != null && !explicit.isBlank() ? explicit.trim()
+                : IdentifierSelector.select(tokenizer, cfg.seed(),
+                Integer.parseInt(cfg.methodOption(DreamBooth.OPTION_IDENTIFIER_TOKENS, "1")));
+    }
+
+    /** The instance prompt with {@code {id}} replaced by the identifier. */
+    @Override
+    public List<String> instancePrompts(TrainingConfig cfg) {
+        if (identifier == null && cfg.instancePrompt().contains("{id}")) {
+            throw new IllegalStateException("prepareTokenizer must run before instancePrompts");
+        }
+        return List.of(identifier == null ? cfg.instancePrompt() : cfg.instancePrompt().replace("{id}", identifier));
+    }
+
+    /** The subject identifier (after {@link #prepareTokenizer}), or {@code null}. */
+    public String identifier() {
+        return identifier;
     }
 
     /** True for weights SVDiff shifts: every parameter named {@code weight} (biases are left alone). */
@@ -208,9 +238,17 @@ public final class SvdiffMethod implements FineTuningMethod {
             (w.component().equals("unet") ? unet : te).put(w.shift().deltaKey(), w.delta().toFloatArray());
         }
         Map<String, String> meta = provenance == null ? Map.of()
-                : provenance.with(Map.of("svdiff.scale", Float.toString(scale),
-                "svdiff.wrapped_weights", Integer.toString(wrapped.size()))).toMap();
+                : provenance.with(identifierEntry(Map.of("svdiff.scale", Float.toString(scale),
+                "svdiff.wrapped_weights", Integer.toString(wrapped.size())))).toMap();
         return new SpectralShifts(unet, te, meta);
+    }
+
+    private Map<String, String> identifierEntry(Map<String, String> m) {
+        Map<String, String> out = new LinkedHashMap<>(m);
+        if (identifier != null) {
+            out.put("likeness.identifier", identifier);
+        }
+        return out;
     }
 
     @Override

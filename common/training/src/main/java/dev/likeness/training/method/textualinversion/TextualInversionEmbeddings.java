@@ -105,8 +105,9 @@ public record TextualInversionEmbeddings(String token, float[] values, int vecto
                                    Module textEncoder, NDManager manager) {
         String key = TextualInversionMethod.tokenEmbeddingKey(textEncoder);
         Parameter table = textEncoder.namedParameters().get(key);
-        long vocab = table.shape().get(0);
-        long dim = table.shape().get(1);
+        NDArray base = table.value(); // the served table: may already be grown or shifted by another artifact
+        long vocab = base.getShape().get(0);
+        long dim = base.getShape().get(1);
         Map<Integer, float[]> rows = new LinkedHashMap<>();
         for (TextualInversionEmbeddings e : embeddings) {
             if (e.dim() != dim) {
@@ -125,11 +126,11 @@ public record TextualInversionEmbeddings(String token, float[] values, int vecto
         long size = Math.max(vocab, rows.keySet().stream().mapToLong(i -> i + 1L).max().getAsLong());
         NDArray grown;
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray zeros = scratch.zeros(new Shape(size - vocab, dim), table.array().getDataType());
-            grown = table.array().concat(zeros, 0);
+            NDArray zeros = scratch.zeros(new Shape(size - vocab, dim), base.getDataType());
+            grown = base.concat(zeros, 0);
             grown.attach(manager);
             for (Map.Entry<Integer, float[]> r : rows.entrySet()) {
-                NDArray row = scratch.create(r.getValue()).toType(table.array().getDataType(), false);
+                NDArray row = scratch.create(r.getValue()).toType(base.getDataType(), false);
                 grown.set(new NDIndex(r.getKey()), row);
             }
         }
