@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
                 RenderCommand.class,
                 TrainCommand.class,
                 BenchCommand.class,
+                SubmitCommand.class,
+                WatchCommand.class,
+                CancelCommand.class,
+                FetchCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class LikenessCli implements Runnable {
