@@ -1,6 +1,5 @@
 package dev.likeness.world.subject;
 
-import dev.likeness.world.dataset.SceneSampler;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
@@ -108,13 +107,25 @@ class SubjectsTest {
     }
 
     @Test
+    void evaluationPromptsCoverEveryBackgroundInTheWorldGrammar() {
+        List<String> prompts = SubjectPrompts.recontextualisations(Subject.SPIRAL_VASE, "sks", 3);
+        assertThat(prompts).hasSize(24).doesNotHaveDuplicates().allMatch(p -> p.startsWith("a sks vase "));
+        assertThat(prompts.get(0)).isEqualTo("a sks vase on grass, at the top left");
+        List<String> classPrompts = SubjectPrompts.recontextualisations(Subject.SPIRAL_VASE, "", 3);
+        assertThat(classPrompts.get(0)).isEqualTo("a vase on grass, at the top left");
+        assertThatThrownBy(() -> SubjectPrompts.recontextualisations(Subject.SPIRAL_VASE, "sks", 0))
+                .hasMessageContaining("perBackground");
+    }
+
+    @Test
     void subjectPlacementsStayInsideTheImage() {
         for (Subject s : Subject.values()) {
             for (SubjectPhoto p : SubjectPhotos.generate(s, 32)) {
                 var place = p.layout().primary();
                 assertThat(place.x() - place.radius()).isGreaterThan(0);
                 assertThat(place.x() + place.radius()).isLessThan(1);
-                assertThat(SceneSampler.class).isNotNull();
+                assertThat(place.y() - place.radius()).isGreaterThan(0);
+                assertThat(place.y() + place.radius()).isLessThan(1);
             }
         }
     }

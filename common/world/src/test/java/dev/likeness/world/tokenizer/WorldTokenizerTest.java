@@ -95,6 +95,12 @@ class WorldTokenizerTest {
                 assertThat(tokenizer.decode(ids, true)).isEqualTo(caption);
             }
         }
+        for (Subject s : Subject.values()) {
+            for (String prompt : dev.likeness.world.subject.SubjectPrompts.recontextualisations(s, "sks", 2)) {
+                assertThat(tokenizer.tokenize(prompt)).as(prompt)
+                        .hasSize(prompt.replace(",", " ,").split(" ").length);
+            }
+        }
         // text outside the world still tokenizes (byte fallback) and round-trips
         String odd = "a photo of a teapot in paris, 7 cats!";
         assertThat(tokenizer.decode(tokenizer.encode(odd).inputIds(), true)).isEqualTo(odd);
