@@ -33,6 +33,15 @@ public enum ActivationFunction {
         };
     }
 
+    /**
+     * A torch-allocated scalar. DJL's {@code mul(Number)}/{@code pow(Number)} back the number with a Java buffer and
+     * close it at once, but autograd keeps that tensor for the backward pass: after a GC the gradient reads freed
+     * memory.
+     */
+    private static NDArray scalar(NDArray like, float value) {
+        return like.getManager().full(new ai.djl.ndarray.types.Shape(), value, like.getDataType());
+    }
+
     /** Applies the activation; the result lives in {@code x}'s manager. */
     public NDArray apply(NDArray x) {
         switch (this) {
@@ -46,17 +55,17 @@ public enum ActivationFunction {
             case RELU:
                 return Activation.relu(x);
             case QUICK_GELU:
-                try (NDArray scaled = x.mul(1.702f); NDArray gate = Activation.sigmoid(scaled)) {
+                try (NDArray c = scalar(x, 1.702f); NDArray scaled = x.mul(c); NDArray gate = Activation.sigmoid(scaled)) {
                     return x.mul(gate);
                 }
             case GELU_TANH:
                 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
                 try (Temporaries t = new Temporaries()) {
-                    NDArray cube = t.add(x.pow(3f));
-                    NDArray inner = t.add(t.add(cube.mul(0.044715f)).add(x));
-                    NDArray th = t.add(t.add(inner.mul((float) Math.sqrt(2.0 / Math.PI))).tanh());
+                    NDArray cube = t.add(x.pow(t.add(scalar(x, 3f))));
+                    NDArray inner = t.add(t.add(cube.mul(t.add(scalar(x, 0.044715f)))).add(x));
+                    NDArray th = t.add(t.add(inner.mul(t.add(scalar(x, (float) Math.sqrt(2.0 / Math.PI))))).tanh());
                     NDArray onePlus = t.add(th.add(1f));
-                    return t.add(x.mul(0.5f)).mul(onePlus);
+                    return t.add(x.mul(t.add(scalar(x, 0.5f)))).mul(onePlus);
                 }
             default:
                 throw new IllegalStateException(name());

@@ -87,7 +87,16 @@ public final class ScaledDotProductAttention {
     }
 
     private static NDArray attendAll(NDArray q, NDArray k, NDArray v, float scale, NDArray mask) {
-        NDArray qScaled = scale == 1f ? q : q.mul(scale);
+        // a torch-allocated scalar: DJL's mul(Number) backs the number with a Java buffer that it closes at once,
+        // while autograd keeps that tensor for the backward pass, so after a GC the gradient reads freed memory
+        NDArray qScaled;
+        if (scale == 1f) {
+            qScaled = q;
+        } else {
+            try (NDArray s = q.getManager().full(new Shape(), scale, q.getDataType())) {
+                qScaled = q.mul(s);
+            }
+        }
         NDArray probs;
         try (NDArray kt = k.transpose(0, 2, 1)) {
             NDArray scores = qScaled.matMul(kt);
