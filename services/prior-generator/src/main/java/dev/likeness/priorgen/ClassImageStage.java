@@ -104,6 +104,7 @@ final class ClassImageStage implements StageHandler {
     private void generate(StageContext ctx, ObjectKey folder, List<Integer> missing, PriorPreservation prior,
                           SchedulerType scheduler, int resolution) throws IOException {
         SamplerSettings sampler = prior.sampler();
+        ai.djl.engine.Engine.getInstance(); // loads libtorch: a JNI call before that is an UnsatisfiedLinkError
         JniUtils.setGradMode(false); // per thread in libtorch, enabled on a new one: sampling records no graph
         try (StableDiffusionModel model = StableDiffusionModel.load(models.fetch(ctx.job().baseModel()))) {
             TextToImagePipeline pipeline = new TextToImagePipeline(model);
