@@ -75,6 +75,7 @@ final class TrainStage implements StageHandler {
     public StageOutcome run(StageContext ctx) throws IOException {
         // libtorch's grad mode is per thread and starts enabled on a new one; the loop enables it only inside its
         // gradient collector (the optimizer's in-place updates of leaf tensors must run without it)
+        ai.djl.engine.Engine.getInstance(); // loads libtorch: a JNI call before that is an UnsatisfiedLinkError
         JniUtils.setGradMode(false);
         PersonalizationJob job = ctx.job();
         HyperParameters hp = job.hyperParameters();
