@@ -31,6 +31,16 @@ class ContactSheetExportTest {
             sheet.writePng(dir.resolve("train-" + size + ".png"));
             Files.write(dir.resolve("train-" + size + ".txt"), captions);
             assertThat(sheet.width()).isEqualTo(6 * (256 + 4) + 4);
+            // tile 7 (row 1, column 1) shows sample 7, each pixel scaled up
+            int scale = 256 / size;
+            int ox = 4 + 260;
+            int oy = 4 + 260;
+            for (int y = 0; y < size; y += 5) {
+                for (int x = 0; x < size; x += 5) {
+                    assertThat(sheet.pixel(ox + x * scale + scale - 1, oy + y * scale)).isEqualTo(images.get(7)
+                            .pixel(x, y));
+                }
+            }
         }
     }
 }
