@@ -41,7 +41,9 @@ public final class ClipAttention extends Module {
     public NDArray forward(NDArray x, NDArray mask) {
         try (Temporaries t = new Temporaries()) {
             NDArray q = t.add(qProj.forward(x));
-            q.muli(scale);
+            // a torch-allocated scalar: DJL's muli(Number) backs the number with a Java buffer it closes at once,
+            // while autograd keeps it for the backward pass (freed memory after a GC)
+            q.muli(t.add(q.getManager().full(new ai.djl.ndarray.types.Shape(), scale, q.getDataType())));
             NDArray qh = t.add(ScaledDotProductAttention.splitHeads(q, heads));
             NDArray kh = t.add(ScaledDotProductAttention.splitHeads(t.add(kProj.forward(x)), heads));
             NDArray vh = t.add(ScaledDotProductAttention.splitHeads(t.add(vProj.forward(x)), heads));
