@@ -9,6 +9,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -45,26 +46,32 @@ public final class Golden {
         throw new IllegalStateException("unsupported resource URL " + url);
     }
 
+    /**
+     * Extracts the whole {@code golden/} tree once per temp folder: extracting only the requested entry would leave
+     * a parent folder half-filled when a sub-folder (e.g. {@code tiny-sd/unet}) is asked for first. A marker file
+     * written last tells a complete extraction from an interrupted one.
+     */
     private static synchronized Path extract(JarURLConnection connection, String resource) throws IOException {
         Path root = Paths.get(System.getProperty("java.io.tmpdir"), "likeness-golden");
-        Path target = root.resolve(resource);
-        if (Files.exists(target)) {
-            return target;
-        }
-        try (JarFile jar = connection.getJarFile()) {
-            Enumeration<JarEntry> entries = jar.entries();
-            while (entries.hasMoreElements()) {
-                JarEntry e = entries.nextElement();
-                if (!e.getName().startsWith(resource) || e.isDirectory()) {
-                    continue;
-                }
-                Path out = root.resolve(e.getName());
-                Files.createDirectories(out.getParent());
-                try (InputStream in = jar.getInputStream(e)) {
-                    Files.copy(in, out);
+        Path marker = root.resolve(".complete");
+        if (!Files.exists(marker)) {
+            try (JarFile jar = connection.getJarFile()) {
+                Enumeration<JarEntry> entries = jar.entries();
+                while (entries.hasMoreElements()) {
+                    JarEntry e = entries.nextElement();
+                    if (!e.getName().startsWith("golden/") || e.isDirectory()) {
+                        continue;
+                    }
+                    Path out = root.resolve(e.getName());
+                    Files.createDirectories(out.getParent());
+                    try (InputStream in = jar.getInputStream(e)) {
+                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
             }
+            Files.createDirectories(root);
+            Files.writeString(marker, "ok");
         }
-        return target;
+        return root.resolve(resource);
     }
 }
