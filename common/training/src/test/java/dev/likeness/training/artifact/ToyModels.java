@@ -16,6 +16,7 @@ import dev.likeness.training.PromptTokenizer;
 import dev.likeness.training.TrainableTensor;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
+import dev.likeness.training.method.svdiff.SpectralShift;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,7 +134,9 @@ public final class ToyModels {
             NDArray q = toQ.forward(x);
             NDArray k = toK.forward(context);
             NDArray v = toV.forward(context);
-            NDArray scores = q.matMul(k.transpose(0, 2, 1)).div((float) Math.sqrt(q.getShape().get(2)));
+            // a torch-owned scalar: DJL's div(Number) leaves autograd with a Java-buffer tensor the GC may free
+            NDArray scale = SpectralShift.torchScalar(q, (float) (1 / Math.sqrt(q.getShape().get(2))));
+            NDArray scores = q.matMul(k.transpose(0, 2, 1)).mul(scale);
             return toOut.forward(scores.softmax(-1).matMul(v));
         }
     }
@@ -201,7 +204,8 @@ public final class ToyModels {
         public NDArray forward(NDArray ids) {
             NDArray pos = ids.getManager().arange(0, TOKENS, 1, DataType.INT64);
             NDArray x = tokenEmbedding.forward(ids).add(positionEmbedding.forward(pos));
-            NDArray scores = q.forward(x).matMul(k.forward(x).transpose(0, 2, 1)).div((float) Math.sqrt(TEXT_DIM));
+            NDArray scores = q.forward(x).matMul(k.forward(x).transpose(0, 2, 1))
+                    .mul(SpectralShift.torchScalar(x, (float) (1 / Math.sqrt(TEXT_DIM))));
             x = x.add(out.forward(scores.softmax(-1).matMul(v.forward(x))));
             return finalNorm.forwardLast(x);
         }

@@ -1,6 +1,7 @@
 package dev.likeness.training.method.lora;
 
 import ai.djl.ndarray.NDArray;
+import dev.likeness.training.method.svdiff.SpectralShift;
 
 /**
  * A low-rank update of one linear weight {@code W [out, in]}: {@code W' = W + scale · up · down} with
@@ -30,15 +31,16 @@ public record LoraAdapter(String weightKey, NDArray down, NDArray up) {
             throw new IllegalArgumentException("LoRA adapter of '" + weightKey + "' (up " + up.getShape() + ", down "
                     + down.getShape() + ") does not fit the weight " + base.getShape());
         }
-        try (NDArray product = up.matMul(down); NDArray scaled = product.mul(scale)) {
+        try (NDArray product = up.matMul(down); NDArray s = SpectralShift.torchScalar(product, scale);
+             NDArray scaled = product.mul(s)) {
             return scaled.add(base);
         }
     }
 
     /** {@code scale · up · down}, in {@code up}'s manager. */
     public NDArray update(float scale) {
-        try (NDArray product = up.matMul(down)) {
-            return product.mul(scale);
+        try (NDArray product = up.matMul(down); NDArray s = SpectralShift.torchScalar(product, scale)) {
+            return product.mul(s);
         }
     }
 }

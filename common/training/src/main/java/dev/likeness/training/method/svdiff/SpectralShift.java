@@ -20,6 +20,16 @@ import java.util.Objects;
  */
 public final class SpectralShift {
 
+    /**
+     * A 0-d tensor allocated by torch. DJL's {@code mul(Number)}/{@code div(Number)} wrap the number in an array
+     * backed by a Java buffer and close it at once; autograd keeps that tensor for the backward pass, and once the
+     * garbage collector frees the buffer the gradient reads freed memory. Torch-owned scalars stay valid as long as
+     * the graph needs them.
+     */
+    public static NDArray torchScalar(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, like.getDataType());
+    }
+
     /** How a weight is shifted. */
     public enum Kind { MATRIX, NORM }
 
@@ -122,12 +132,14 @@ public final class SpectralShift {
         }
         if (kind == Kind.NORM) {
             // w · ReLU(‖w‖ + scale·δ) / ‖w‖ with ‖w‖ a frozen constant
-            try (NDArray scaled = delta.mul(scale); NDArray shifted = scaled.add(norm);
-                 NDArray relu = Activation.relu(shifted); NDArray factor = relu.div(norm)) {
+            try (NDArray s = torchScalar(delta, scale); NDArray scaled = delta.mul(s);
+                 NDArray shifted = scaled.add(norm); NDArray relu = Activation.relu(shifted);
+                 NDArray inv = torchScalar(relu, 1f / norm); NDArray factor = relu.mul(inv)) {
                 return normWeight.mul(factor);
             }
         }
-        try (NDArray scaled = scale == 1f ? null : delta.mul(scale);
+        try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
+             NDArray scaled = sc == null ? null : delta.mul(sc);
              NDArray shifted = s.add(scaled == null ? delta : scaled);
              NDArray relu = Activation.relu(shifted);
              NDArray columns = u.mul(relu);
