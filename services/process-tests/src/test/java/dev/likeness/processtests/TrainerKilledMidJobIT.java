@@ -95,6 +95,10 @@ class TrainerKilledMidJobIT {
             assertThat(resumedSteps).as("progress of attempt 2")
                     .isEqualTo(IntStream.rangeClosed(resumeStep + 1, STEPS).boxed().toList());
             assertThat(events).filteredOn(e -> e.type() == EventType.STAGE_COMPLETED).hasSize(1);
+            // the sequence lives in the job state, so the second process continues it (a kill may leave a gap,
+            // never a repeat)
+            List<Long> sequences = events.stream().map(JobEvent::sequence).toList();
+            assertThat(sequences).as("event sequences").isSorted().doesNotHaveDuplicates();
             assertThat(second.logText()).contains(job.jobId() + ": resumed at step " + resumeStep);
 
             JobState done = states.read(job.jobId()).orElseThrow();
