@@ -71,7 +71,8 @@ class ArtifactSetTinySdTest {
         }
     }
 
-    private record Trained(Path artifact, float[] output, String prompt, float before, float after, double msPerStep) {
+    private record Trained(Path artifact, float[] output, String prompt, float before, float after, double msPerStep,
+                           double recomposeMs) {
     }
 
     private static Trained train(String methodId, TrainingConfig cfg) throws IOException {
@@ -88,7 +89,10 @@ class ArtifactSetTinySdTest {
                 float after = ToyModels.evaluate(model, prompts, 77);
                 float[] trainedOut = output(model, prompts.get(0));
                 t.writeArtifact(out);
-                return new Trained(out, trainedOut, prompts.get(0), before, after, r.secondsPerStep() * 1e3);
+                double recompose = method instanceof dev.likeness.training.method.svdiff.SvdiffMethod svdiff
+                        ? svdiff.recompositionSeconds(5) * 1e3 : 0;
+                return new Trained(out, trainedOut, prompts.get(0), before, after, r.secondsPerStep() * 1e3,
+                        recompose);
             }
         }
     }
@@ -119,7 +123,9 @@ class ArtifactSetTinySdTest {
     @Test
     void svdiffTrainsAndItsShiftsReproduceTheModel() throws IOException {
         Trained r = train("svdiff", config("svdiff").build());
-        System.out.printf("svdiff: eval loss %.5f -> %.5f, %.1f ms/step%n", r.before(), r.after(), r.msPerStep());
+        System.out.printf("svdiff: eval loss %.5f -> %.5f, %.1f ms/step, recomposing all weights %.1f ms (%.0f%% of a"
+                + " step)%n", r.before(), r.after(), r.msPerStep(), r.recomposeMs(), 100 * r.recomposeMs() / r.msPerStep());
+        assertThat(r.recomposeMs()).isPositive().isLessThan(r.msPerStep());
         assertThat(r.after()).isLessThan(r.before() * 0.95f);
         SpectralShifts shifts = SpectralShifts.load(r.artifact());
         long weights = TrainingModels.load(Golden.path("tiny-sd"), root).unet().namedParameters().keySet().stream()

@@ -271,6 +271,23 @@ public final class SvdiffMethod implements FineTuningMethod {
         }
     }
 
+    /**
+     * Mean wall time of recomposing every wrapped weight once (what SVDiff adds to each forward pass), without
+     * autograd; divide by a step's time for the overhead ratio. Valid after {@link #attach}.
+     */
+    public double recompositionSeconds(int repeats) {
+        if (repeats < 1) {
+            throw new IllegalArgumentException("repeats must be >= 1");
+        }
+        long start = System.nanoTime();
+        for (int r = 0; r < repeats; r++) {
+            for (Wrapped w : wrapped) {
+                w.shift().recompose(w.delta(), scale).close();
+            }
+        }
+        return (System.nanoTime() - start) / 1e9 / repeats;
+    }
+
     /** Number of wrapped weights (matrices and norms). Valid after {@link #attach}. */
     public int wrappedCount() {
         return wrapped.size();
