@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -140,7 +141,7 @@ public final class LocalStackMain {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            Deque<String> rest = new ArrayDeque<>(java.util.List.of(args));
+            Deque<String> rest = new ArrayDeque<>(List.of(args));
             boolean hasData = false;
             while (!rest.isEmpty()) {
                 String flag = rest.poll();

@@ -3,6 +3,7 @@ package dev.likeness.localstack;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ public interface StackEndpoints {
     /** The same configuration as environment variables ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code LIKENESS_S3_*}). */
     default Map<String, String> serviceEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        serviceConfig().forEach((k, v) -> env.put(k.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
+        serviceConfig().forEach((k, v) -> env.put(k.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
         return env;
     }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * The MicroProfile-Health-shaped answer: {@code {"status":"UP","checks":[{"name":..,"status":..,"data":{..}}]}};
@@ -28,7 +29,7 @@ public record HealthReport(List<CheckResult> checks) {
         for (CheckResult c : checks) {
             JsonObject check = new JsonObject().put("name", c.name()).put("status", c.up() ? "UP" : "DOWN");
             if (!c.data().isEmpty()) {
-                check.put("data", new JsonObject(new java.util.TreeMap<>(c.data())));
+                check.put("data", new JsonObject(new TreeMap<>(c.data())));
             }
             array.add(check);
         }
