@@ -18,13 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Test inputs made on the spot: subject images drawn with Java2D and a real (one-step) trained artifact. */
-final class TinyJobs {
+public final class TinyJobs {
 
     private TinyJobs() {
     }
 
     /** {@code count} 64×64 PNGs of a striped vase at different places. */
-    static Path vaseImages(Path dir, int count) throws IOException {
+    public static Path vaseImages(Path dir, int count) throws IOException {
         Files.createDirectories(dir);
         for (int i = 0; i < count; i++) {
             BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
@@ -45,8 +45,8 @@ final class TinyJobs {
      * Trains {@code method} for {@code steps} steps on the images, as the trainer service would for a job with the
      * default instance prompt, and writes the artifact folder.
      */
-    static Path train(String method, Path model, Path images, Path artifact, int steps) throws IOException {
-        TrainingConfig cfg = TrainingConfig.builder(method)
+    public static Path train(String method, Path model, Path images, Path artifact, int steps) throws IOException {
+        TrainingConfig.Builder b = TrainingConfig.builder(method)
                 .instanceImages(images)
                 .instancePrompt("a photo of {id} vase")
                 .classNoun("vase")
@@ -54,8 +54,11 @@ final class TinyJobs {
                 .maxSteps(steps)
                 .seed(0)
                 .learningRate(1e-3f)
-                .checkpointEvery(0)
-                .build();
+                .checkpointEvery(0);
+        if (method.equals("textual-inversion")) {
+            b.initializerToken("action"); // "vase" is several tokens in the tiny vocabulary
+        }
+        TrainingConfig cfg = b.build();
         try (NDManager root = NDManager.newBaseManager()) {
             TrainingModel loaded = TrainingModels.load(model, root);
             try (Trainer trainer = new Trainer(loaded, Methods.byId(method), cfg, root)) {

@@ -15,12 +15,15 @@ import java.util.stream.Stream;
 
 /**
  * The identifier a job's subject was trained under: the job's own when it set one, otherwise the one the trainer
- * chose, read back from the artifact's provenance ({@code likeness.instance_prompt} in the safetensors metadata is
- * the instance prompt with the identifier filled in; matching it against the job's template recovers it).
+ * chose, read back from the artifact's provenance: Textual Inversion's placeholder token
+ * ({@code textual_inversion.tokens}), or else {@code likeness.instance_prompt}, the instance prompt with the
+ * identifier filled in, matched against the job's template.
  */
 public final class Identifiers {
 
     static final String INSTANCE_PROMPT = "likeness.instance_prompt";
+    /** Textual Inversion's placeholder tokens; the first one stands for all of them in prompts. */
+    static final String TI_TOKENS = "textual_inversion.tokens";
 
     private Identifiers() {
     }
@@ -35,6 +38,10 @@ public final class Identifiers {
         }
         for (Path f : files) {
             try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
+                String tokens = st.metadata().get(TI_TOKENS);
+                if (tokens != null && !tokens.isBlank()) {
+                    return tokens.strip().split("\\s+")[0];
+                }
                 String prompt = st.metadata().get(INSTANCE_PROMPT);
                 if (prompt != null) {
                     String id = fromPrompt(job.instancePrompt(), job.classNoun(), prompt);
