@@ -148,6 +148,44 @@ class RendererServiceTest {
     }
 
     @Test
+    void appliesSvdiffDeltasWithTheirWeightsAndLoraWithItsScale() throws Exception {
+        Path tmp = Files.createTempDirectory("renderer-artifacts");
+        Path modelDir = TinyModelGenerator.write(tmp.resolve("tiny-sd"), TinyModelGenerator.tinySd(), 0);
+        Path images = TinyJobs.vaseImages(tmp.resolve("images"), 2);
+        String svdiff = upload(TinyJobs.train("svdiff", modelDir, images, tmp.resolve("svdiff"), 1),
+                "spectral_shifts.safetensors");
+        String lora = upload(TinyJobs.train("lora", modelDir, images, tmp.resolve("lora"), 1),
+                "pytorch_lora_weights.safetensors");
+
+        byte[] base = renderOne(List.of());
+        assertThat(renderOne(List.of(new ArtifactRef(ArtifactKind.SVDIFF, svdiff, 0.0))))
+                .as("a zero-weighted delta leaves the base model").isEqualTo(base);
+        byte[] full = renderOne(List.of(new ArtifactRef(ArtifactKind.SVDIFF, svdiff, 1.0)));
+        assertThat(full).isNotEqualTo(base);
+        assertThat(renderOne(List.of(new ArtifactRef(ArtifactKind.SVDIFF, svdiff, 0.5),
+                new ArtifactRef(ArtifactKind.SVDIFF, svdiff, 0.5))))
+                .as("two deltas combine as sigma + sum of w_i * delta_i").isEqualTo(full);
+        assertThat(renderOne(List.of(new ArtifactRef(ArtifactKind.LORA, lora, 0.0)))).isEqualTo(base);
+        assertThat(renderOne(List.of(new ArtifactRef(ArtifactKind.LORA, lora, 1.0)))).isNotEqualTo(base);
+        // the cached base model is restored after every render
+        assertThat(renderOne(List.of())).isEqualTo(base);
+    }
+
+    private static String upload(Path artifactDir, String file) {
+        String jobId = LikenessClient.newJobId();
+        client.store().uploadFolder(artifactDir, ObjectKeys.job(jobId).artifacts());
+        return client.store().uri(ObjectKeys.job(jobId).artifact(file)).toString();
+    }
+
+    private static byte[] renderOne(List<ArtifactRef> refs) throws Exception {
+        String id = LikenessClient.newId("render");
+        client.submitRender(request(id, List.of("a photo of a vase"), List.of(11L), refs));
+        JobEvent last = client.follow(id, WAIT, e -> { });
+        assertThat(last.type()).as("%s", last).isEqualTo(EventType.RENDER_COMPLETED);
+        return client.store().getBytes(keyOf(last.dataAs(RenderCompleted.class).images().get(0)));
+    }
+
+    @Test
     void aMissingArtifactFailsTheRenderWithModelInvalid() throws Exception {
         String id = LikenessClient.newId("render");
         client.submitRender(request(id, List.of("a vase"), List.of(0L), List.of(ArtifactRef.of(ArtifactKind.SVDIFF,
