@@ -71,6 +71,7 @@ class ThinSvdGoldenTest {
                 worstV = Math.max(worstV, Math.abs(sign * svd.vh()[c * n + j] - vh[c * n + j]));
             }
         }
+        System.out.printf("%s: S rel %.2e, U %.2e, Vh %.2e (up to sign)%n", which, relMax(svd.s(), s), worstU, worstV);
         assertThat(worstU).as("U up to sign").isLessThan(1e-4);
         assertThat(worstV).as("Vh up to sign").isLessThan(1e-4);
         assertOrthonormalColumns(svd.u(), m, k);
@@ -114,9 +115,14 @@ class ThinSvdGoldenTest {
             assertThat(relMax(rec.toFloatArray(), g(which + ".reconstructed").toFloatArray()))
                     .as("reconstructed").isLessThan(1e-5);
             float expected = g(which + ".objective").getFloat();
+            System.out.printf("%s: reconstructed %.2e, objective %.2e relative%n", which,
+                    relMax(rec.toFloatArray(), g(which + ".reconstructed").toFloatArray()),
+                    (double) Math.abs(objective - expected) / Math.abs(expected));
             assertThat((double) Math.abs(objective - expected) / Math.abs(expected)).as("objective")
                     .isLessThan(1e-5);
             try (NDArray grad = delta.getGradient()) {
+                System.out.printf("%s: grad_delta %.2e relative to max%n", which,
+                        relMax(grad.toFloatArray(), g(which + ".grad_delta").toFloatArray()));
                 assertThat(relMax(grad.toFloatArray(), g(which + ".grad_delta").toFloatArray()))
                         .as("grad delta").isLessThan(1e-5);
             }
