@@ -14,6 +14,7 @@ import dev.likeness.servicekit.health.CheckResult;
 import dev.likeness.servicekit.health.HealthCheck;
 import dev.likeness.servicekit.s3.S3Config;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -80,6 +81,8 @@ public class RendererService implements HealthCheck {
         Renderer renderer = new Renderer(store, models, SpectralCaches.local(cache), work, config.downloadExpiry());
         Gauge.builder("likeness_render_models_loaded", models, ModelCache::size)
                 .description("Base models held in memory").register(registry);
+        FunctionCounter.builder("likeness_render_model_loads", models, ModelCache::loads)
+                .description("Base models loaded (not served from the in-memory cache)").register(registry);
         Counter received = Counter.builder("likeness_render_requests")
                 .description("Render requests received").register(registry);
         RenderProcessor processor = new RenderProcessor(renderer, runtime.events(), runtime.deadLetters(),

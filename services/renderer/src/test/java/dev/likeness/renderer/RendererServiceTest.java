@@ -140,6 +140,10 @@ class RendererServiceTest {
         assertThat(answers.get(1).dataAs(RenderCompleted.class).images()).isEqualTo(done.images());
         assertThat(client.store().stat(keyOf(done.images().get(0))).lastModified()).isEqualTo(firstWrite);
 
+        // one model for every render of this test class: loaded once, then served from the cache
+        given().get("/q/metrics").then().body(containsString("likeness_render_model_loads_total{"))
+                .body(containsString("likeness_render_model_loads_total{application=\"likeness-renderer\"} 1.0"));
+
         // the same prompt and seed under another request id renders the same pixels (seeded noise)
         String again = LikenessClient.newId("render");
         client.submitRender(request(again, List.of("a photo of a vase"), List.of(3L), List.of()));
