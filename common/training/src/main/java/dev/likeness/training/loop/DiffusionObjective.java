@@ -91,7 +91,11 @@ public final class DiffusionObjective {
         if (n < b) {
             NDArray prior = perSample.get(n + ":").mean();
             priorValue = prior.getFloat();
-            total = instance.add(prior.mul(priorWeight));
+            // a torch-allocated scalar: DJL's mul(Number) backs the number with a Java buffer it closes at once,
+            // while autograd keeps it for the backward pass (freed memory after a GC, see docs/methods.md)
+            try (NDArray w = prior.getManager().full(new Shape(), priorWeight, prior.getDataType())) {
+                total = instance.add(prior.mul(w));
+            }
         }
         return new LossTerms(total, instance.getFloat(), priorValue, pred);
     }

@@ -310,7 +310,14 @@ public final class Trainer implements AutoCloseable {
             if (!Float.isFinite(value)) {
                 throw new NanLossException(step, value, "the loss", currentLearningRate());
             }
-            collector.backward(scale == 1f ? terms.total() : terms.total().mul(scale));
+            if (scale == 1f) {
+                collector.backward(terms.total());
+            } else {
+                // torch-allocated scalar (DJL's mul(Number) leaves autograd a Java buffer it closes at once)
+                try (NDArray s = terms.total().getManager().full(new Shape(), scale, terms.total().getDataType())) {
+                    collector.backward(terms.total().mul(s));
+                }
+            }
             return new LossValues(value, terms.instanceLoss(), terms.priorLoss());
         }
     }
