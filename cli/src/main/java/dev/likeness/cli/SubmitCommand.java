@@ -190,7 +190,7 @@ public final class SubmitCommand implements Callable<Integer> {
         return uri;
     }
 
-    private PersonalizationJob job(String id, Method m, String modelUri, List<String> uris) {
+    PersonalizationJob job(String id, Method m, String modelUri, List<String> uris) {
         HyperParameters hp = new HyperParameters(steps, learningRate, null, null, resolution, seed, null, null, null,
                 null, null, checkpointEvery, progressEvery, null, null, null);
         PriorPreservation pp = prior == null && classImages == null && priorSteps == null ? null

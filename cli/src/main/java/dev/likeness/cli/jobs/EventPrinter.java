@@ -78,7 +78,7 @@ public final class EventPrinter implements Consumer<JobEvent> {
         return String.format(Locale.ROOT, "%tT %-16s %s", java.util.Date.from(e.time()), who, what);
     }
 
-    static String bar(Progress p) {
+    public static String bar(Progress p) {
         int total = p.totalSteps() == null || p.totalSteps() <= 0 ? 1 : p.totalSteps();
         int step = p.step() == null ? 0 : Math.min(p.step(), total);
         int filled = (int) Math.round(BAR * (double) step / total);

@@ -1,0 +1,77 @@
+package dev.likeness.cli;
+
+import dev.likeness.contracts.Messages;
+import dev.likeness.contracts.jobs.EvaluationProtocol;
+import dev.likeness.contracts.jobs.Method;
+import dev.likeness.contracts.jobs.PersonalizationJob;
+import dev.likeness.contracts.jobs.Stage;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What {@code likeness submit} options turn into (no broker needed: the job is built, not sent). */
+class SubmitCommandTest {
+
+    private static final String MODEL = "s3://likeness/models/tiny/";
+    private static final List<String> IMAGES = List.of("s3://likeness/jobs/j1/inputs/a.png");
+
+    @Test
+    void optionsBecomeTheJobAndUnsetOnesTakeTheMethodDefaults() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--steps", "30", "--resolution", "64",
+                "--lr", "5e-3", "--prior", "--class-images", "4", "--prior-steps", "4",
+                "--eval-prompt", "a photo of {identifier} {classNoun}", "--eval-prompt", "a {identifier} {classNoun}",
+                "--eval-images", "2", "--eval-steps", "3", "--identifier", "qzx");
+        PersonalizationJob job = Messages.normalize(cmd.job("j1", SubmitCommand.method(cmd.method), MODEL, IMAGES));
+
+        assertThat(job.method()).isEqualTo(Method.SVDIFF);
+        assertThat(job.identifier()).isEqualTo("qzx");
+        assertThat(job.hyperParameters().steps()).isEqualTo(30);
+        assertThat(job.hyperParameters().resolution()).isEqualTo(64);
+        assertThat(job.hyperParameters().learningRate()).isEqualTo(5e-3);
+        assertThat(job.hyperParameters().checkpointEvery()).isEqualTo(100);
+        assertThat(job.priorPreservation().active()).isTrue();
+        assertThat(job.priorPreservation().numClassImages()).isEqualTo(4);
+        assertThat(job.priorPreservation().sampler().steps()).isEqualTo(4);
+        assertThat(job.priorPreservation().classPrompt()).isEqualTo("a photo of vase");
+        assertThat(job.evaluation().protocol()).isEqualTo(EvaluationProtocol.CUSTOM);
+        assertThat(job.evaluation().prompts()).hasSize(2);
+        assertThat(job.evaluation().seeds()).containsExactly(0L, 1L);
+        assertThat(job.evaluation().sampler().steps()).isEqualTo(3);
+        assertThat(job.stages()).containsExactly(Stage.PRIOR, Stage.TRAIN, Stage.EVALUATE);
+    }
+
+    @Test
+    void noEvalAndNoPriorShortenTheRoutingSlip() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "dog", "--method", "lora", "--no-eval");
+        PersonalizationJob job = Messages.normalize(cmd.job("j2", SubmitCommand.method(cmd.method), MODEL, IMAGES));
+        assertThat(job.stages()).containsExactly(Stage.TRAIN);
+        assertThat(job.hyperParameters().lora()).isNotNull();
+
+        SubmitCommand svdiff = parse("--images", "x", "--class-noun", "dog", "--no-prior", "--no-eval");
+        assertThat(Messages.normalize(svdiff.job("j3", Method.SVDIFF, MODEL, IMAGES)).stages())
+                .containsExactly(Stage.TRAIN);
+    }
+
+    @Test
+    void anUnknownMethodIsAClearError() {
+        assertThatThrownBy(() -> SubmitCommand.method("hypernetwork"))
+                .hasMessageContaining("unknown method 'hypernetwork'").hasMessageContaining("svdiff");
+    }
+
+    @Test
+    void aNegativeStepCountIsRejectedByTheContract() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--steps", "-5");
+        assertThatThrownBy(() -> Messages.normalize(cmd.job("j4", Method.SVDIFF, MODEL, IMAGES)))
+                .hasMessageContaining("steps");
+    }
+
+    private static SubmitCommand parse(String... args) {
+        SubmitCommand cmd = new SubmitCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd;
+    }
+}
