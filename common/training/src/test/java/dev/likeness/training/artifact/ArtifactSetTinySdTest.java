@@ -3,6 +3,9 @@ package dev.likeness.training.artifact;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.folder.StableDiffusionModel;
+import dev.likeness.engine.pipeline.GenerationRequest;
+import dev.likeness.engine.pipeline.TextToImagePipeline;
 import dev.likeness.engine.testing.Golden;
 import dev.likeness.training.FineTuningMethod;
 import dev.likeness.training.Methods;
@@ -162,5 +165,24 @@ class ArtifactSetTinySdTest {
         float[] out = applied(new ArtifactSet(List.of(), new float[0], List.of(emb), null, 0f),
                 "a photo of <sks> dog");
         assertThat(maxAbsDiff(out, r.output())).isLessThan(1e-5);
+
+        // the render path: the engine's model, its CLIP tokenizer and pipeline
+        ArtifactSet set = ArtifactSet.load(ArtifactOptions.parse(List.of(), List.of(r.artifact().toString()), null));
+        try (StableDiffusionModel sd = StableDiffusionModel.load(Golden.path("tiny-sd"));
+             NDManager m = root.newSubManager()) {
+            TextToImagePipeline pipeline = new TextToImagePipeline(sd);
+            String prompt = set.expandPrompt("a photo of <sks> dog");
+            assertThat(prompt).isEqualTo("a photo of <sks> <sks>_1 dog");
+            float[] withTokens;
+            try (ArtifactSet.Applied ignored = set.applyTo(sd,
+                    new SpectralCache(new FolderSpectralStore(tmp.resolve("svd"))))) {
+                assertThat(sd.tokenizer().addedTokens()).containsKeys("<sks>", "<sks>_1");
+                withTokens = pipeline.generate(GenerationRequest.builder(prompt).steps(2).seed(1L).build(), m)
+                        .images().toFloatArray();
+            }
+            float[] plain = pipeline.generate(GenerationRequest.builder("a photo of dog dog").steps(2).seed(1L)
+                    .build(), m).images().toFloatArray();
+            assertThat(withTokens).hasSameSizeAs(plain).isNotEqualTo(plain);
+        }
     }
 }
