@@ -11,12 +11,18 @@ import dev.likeness.engine.pipeline.GenerationResult;
 import dev.likeness.engine.pipeline.Images;
 import dev.likeness.engine.pipeline.TextToImagePipeline;
 import dev.likeness.engine.scheduler.SchedulerType;
+import dev.likeness.training.artifact.ArtifactOptions;
+import dev.likeness.training.artifact.ArtifactSet;
+import dev.likeness.training.linalg.FolderSpectralStore;
+import dev.likeness.training.linalg.SpectralCache;
+import dev.likeness.training.method.svdiff.SvdiffMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -76,14 +82,45 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output")
     boolean quiet;
 
+    @Option(names = "--svdiff", paramLabel = "FILE[:WEIGHT]",
+            description = "spectral shifts to apply (spectral_shifts.safetensors), repeatable; several are combined "
+                    + "as sigma + sum(weight_i * delta_i) (weight default 1)")
+    List<String> svdiff = new ArrayList<>();
+
+    @Option(names = "--embeddings", paramLabel = "FILE",
+            description = "Textual Inversion embeddings (learned_embeds.safetensors), repeatable")
+    List<String> embeddings = new ArrayList<>();
+
+    @Option(names = "--lora", paramLabel = "FILE[:SCALE]",
+            description = "LoRA weights (pytorch_lora_weights.safetensors) with an optional scale (default 1)")
+    String lora;
+
+    @Option(names = "--svd-cache", paramLabel = "DIR",
+            description = "where the base model's SVD is cached for --svdiff (default: $LIKENESS_SVD_CACHE or "
+                    + "~/.cache/likeness/svd)")
+    Path svdCache;
+
     @Override
     public Integer call() throws IOException {
         PrintStream out = System.out;
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred());
              StableDiffusionModel sd = StableDiffusionModel.load(model, manager.newSubManager())) {
+            ArtifactSet artifacts = ArtifactSet.load(ArtifactOptions.parse(svdiff, embeddings, lora));
+            // the artifacts change the loaded model's effective weights and tokenizer until closed
+            try (ArtifactSet.Applied applied = artifacts.applyTo(sd,
+                    new SpectralCache(new FolderSpectralStore(svdCache != null ? svdCache : SvdiffMethod.defaultCacheDir())))) {
+                render(sd, artifacts.expandPrompt(prompt), manager, out, start);
+            }
+        }
+        return 0;
+    }
+
+    private void render(StableDiffusionModel sd, String fullPrompt, NDManager manager, PrintStream out, long start)
+            throws IOException {
+        {
             TextToImagePipeline pipeline = new TextToImagePipeline(sd);
-            GenerationRequest.Builder request = GenerationRequest.builder(prompt)
+            GenerationRequest.Builder request = GenerationRequest.builder(fullPrompt)
                     .negativePrompt(negativePrompt)
                     .steps(steps)
                     .guidanceScale(guidance)
@@ -113,7 +150,6 @@ public final class RenderCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
     }
 
     private static NDArray readLatents(Path file, NDManager manager) throws IOException {
