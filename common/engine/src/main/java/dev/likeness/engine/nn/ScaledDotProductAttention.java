@@ -118,6 +118,49 @@ public final class ScaledDotProductAttention {
     }
 
     /**
+     * Multi-head attention on projected sequences, without a mask: libtorch's fused kernel ({@link FusedAttention})
+     * when available, else split heads, {@link #attend} and merge heads.
+     *
+     * @param q     {@code [batch, lq, heads*d]}
+     * @param k     {@code [batch, lk, heads*d]}
+     * @param v     {@code [batch, lk, heads*dv]}
+     * @param scale multiplier of the logits, usually {@code 1/sqrt(d)}
+     * @return {@code [batch, lq, heads*dv]}, in {@code q}'s manager
+     */
+    public static NDArray attendHeads(NDArray q, NDArray k, NDArray v, int heads, float scale) {
+        Shape qs = q.getShape();
+        Shape ks = k.getShape();
+        Shape vs = v.getShape();
+        if (qs.dimension() != 3 || ks.dimension() != 3 || vs.dimension() != 3 || qs.get(0) != ks.get(0)
+                || ks.get(0) != vs.get(0) || qs.get(2) != ks.get(2) || ks.get(1) != vs.get(1)
+                || qs.get(2) % heads != 0 || vs.get(2) % heads != 0) {
+            throw new IllegalArgumentException("attention shapes do not fit " + heads + " heads: q " + qs + ", k "
+                    + ks + ", v " + vs);
+        }
+        if (!FusedAttention.available()) {
+            try (NDArray qh = splitHeads(q, heads); NDArray kh = splitHeads(k, heads); NDArray vh = splitHeads(v, heads);
+                 NDArray o = attend(qh, kh, vh, scale, null)) {
+                return mergeHeads(o, heads);
+            }
+        }
+        long b = qs.get(0);
+        long dv = vs.get(2) / heads;
+        // [b, l, h*d] -> [b, h, l, d] as strided views: the kernel reads strides, so no copies
+        try (NDArray q4 = headsView(q, heads); NDArray k4 = headsView(k, heads); NDArray v4 = headsView(v, heads);
+             NDArray o = FusedAttention.attend(q4, k4, v4, scale); NDArray back = o.transpose(0, 2, 1, 3)) {
+            return back.reshape(b, qs.get(1), heads * dv);
+        }
+    }
+
+    /** {@code [batch, length, heads*d]} → a {@code [batch, heads, length, d]} view. */
+    private static NDArray headsView(NDArray x, int heads) {
+        Shape s = x.getShape();
+        try (NDArray r = x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads)) {
+            return r.transpose(0, 2, 1, 3);
+        }
+    }
+
+    /**
      * An additive causal mask: 0 on and below the diagonal, the most negative float above it (as transformers'
      * CLIP does).
      *

@@ -67,12 +67,11 @@ public final class Attention extends Module {
     public NDArray forward(NDArray x, NDArray context) {
         NDArray kv = context == null ? x : context;
         try (Temporaries t = new Temporaries()) {
-            NDArray q = t.add(ScaledDotProductAttention.splitHeads(t.add(toQ.forward(x)), heads));
-            NDArray k = t.add(ScaledDotProductAttention.splitHeads(t.add(toK.forward(kv)), heads));
-            NDArray v = t.add(ScaledDotProductAttention.splitHeads(t.add(toV.forward(kv)), heads));
-            NDArray o = t.add(ScaledDotProductAttention.attend(q, k, v, scale, null));
-            NDArray merged = t.add(ScaledDotProductAttention.mergeHeads(o, heads));
-            return toOut.get(0).forward(merged);
+            NDArray q = t.add(toQ.forward(x));
+            NDArray k = t.add(toK.forward(kv));
+            NDArray v = t.add(toV.forward(kv));
+            NDArray o = t.add(ScaledDotProductAttention.attendHeads(q, k, v, heads, scale));
+            return toOut.get(0).forward(o);
         }
     }
 
