@@ -122,6 +122,9 @@ class JobFlowIT {
         assertThat(fetched.reportHtml()).isNotNull();
         assertThat(Files.readString(fetched.reportHtml())).contains("<html");
 
+        // the same job again (a user retrying): the job id is the idempotency key, nothing runs twice
+        client.submit(job);
+
         String shifts = done.artifacts().get("artifact/spectral_shifts.safetensors");
         String renderId = LikenessClient.newId("render");
         client.submitRender(new RenderRequest(RenderRequest.SCHEMA, renderId, modelUri,
@@ -132,6 +135,17 @@ class JobFlowIT {
         assertThat(rendered.dataAs(RenderCompleted.class).images()).hasSize(4);
         assertThat(client.fetchRender(renderId, work.resolve("render-" + renderId)))
                 .extracting(p -> p.getFileName().toString()).contains("contact-sheet.png");
+
+        // by now (a render later) the resubmitted job was long handled: still one run of each stage, one result
+        List<JobEvent> all = new ArrayList<>();
+        try (var stream = client.events(jobId)) {
+            for (var e = stream.next(Duration.ofSeconds(3)); e.isPresent(); e = stream.next(Duration.ofSeconds(3))) {
+                all.add(e.get());
+            }
+        }
+        assertThat(all.stream().filter(e -> e.type() == EventType.STAGE_STARTED).count()).as("%s", all).isEqualTo(3);
+        assertThat(all.stream().filter(e -> e.type() == EventType.SUCCEEDED).count()).isEqualTo(1);
+        assertThat(all.stream().filter(e -> e.type() == EventType.FAILED).count()).isZero();
     }
 
     private static Path vases(Path dir, int count) throws Exception {
