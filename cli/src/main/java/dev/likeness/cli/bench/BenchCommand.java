@@ -13,11 +13,13 @@ import dev.likeness.engine.folder.StableDiffusionModel;
 import dev.likeness.engine.model.JsonConfig;
 import dev.likeness.engine.model.unet.UNet2DConditionModel;
 import dev.likeness.engine.model.unet.UNetConfig;
+import dev.likeness.engine.nn.FusedAttention;
 import dev.likeness.engine.nn.Parameter;
 import dev.likeness.engine.pipeline.GenerationRequest;
 import dev.likeness.engine.pipeline.TextToImagePipeline;
 import dev.likeness.engine.random.RandomInit;
 import dev.likeness.engine.random.TinyModelGenerator;
+import dev.likeness.training.TrainingBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,6 +76,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-training", description = "time forward passes only")
     boolean skipTraining;
 
+    @Option(names = "--methods", split = ",", defaultValue = "dreambooth,textual-inversion,svdiff,lora",
+            description = "fine-tuning methods whose training step is timed on the tiny model folder "
+                    + "(tiny config only; 'none' to skip; default: ${DEFAULT-VALUE})")
+    List<String> methods;
+
+    @Option(names = "--method-steps", defaultValue = "5", description = "timed training steps per method (default: ${DEFAULT-VALUE})")
+    int methodSteps;
+
     private PrintStream out = System.out;
 
     @Override
@@ -92,6 +102,11 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("likeness bench --config %s: %s, intra-op threads %s, medians of %d after %d warm-up%n", config,
                 Devices.describe(Devices.preferred()), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 iterations, warmup);
+        out.printf("attention: %s; OMP_WAIT_POLICY=%s; MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s "
+                        + "MALLOC_TRIM_THRESHOLD_=%s%n",
+                FusedAttention.available() ? "fused (libtorch scaled_dot_product_attention)" : "composed (matmul/softmax)",
+                env("OMP_WAIT_POLICY"), env("MALLOC_ARENA_MAX"), env("MALLOC_MMAP_THRESHOLD_"),
+                env("MALLOC_TRIM_THRESHOLD_"));
         out.printf("%-58s %9s %9s %9s %7s%n", "workload", "wall ms", "cpu ms", "reference", "ratio");
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             UNetConfig unetConfig = unetJson == null ? TinyModelGenerator.tinySd().unet()
@@ -105,6 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null ? "unset" : v;
     }
 
     private void benchUnet(UNet2DConditionModel unet, String label, NDManager manager) {
@@ -163,9 +183,31 @@ public final class BenchCommand implements Callable<Integer> {
                 NDArray z = manager.randomNormal(new Shape(1, 4, 32, 32));
                 report("tiny VAE decode 1x4x32x32 -> 64x64", ReferenceTimings.TINY_VAE_DECODE, () -> sd.vae().decode(z));
             }
+            benchMethods(dir);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * One training step per fine-tuning method through the shared trainer ({@link TrainingBenchmark}): random
+     * latents (no VAE pass), 64 px images = 32x32 latents on the tiny VAE, batch 2, prior preservation off. Mean wall
+     * time per step; the reference has no per-method figure.
+     */
+    private void benchMethods(Path tinyFolder) throws IOException {
+        if (skipTraining || methods.isEmpty() || methods.contains("none")) {
+            return;
+        }
+        for (String method : methods) {
+            String name = "tiny training step, " + method + " (mean of " + methodSteps + ")";
+            try {
+                TrainingBenchmark.Result r = TrainingBenchmark.measure(tinyFolder, method, 64, 2, warmup, methodSteps);
+                out.printf("%-58s %9.1f %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-");
+            } catch (IllegalArgumentException e) {
+                // e.g. the random tiny tokenizer has no single-token initializer word for Textual Inversion
+                out.printf("%-58s skipped: %s%n", name, e.getMessage());
             }
         }
     }
