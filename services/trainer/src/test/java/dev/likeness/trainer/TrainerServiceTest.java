@@ -94,28 +94,33 @@ class TrainerServiceTest {
                 .body(containsString("likeness_stage_messages_total"));
     }
 
+    private static final int STEPS = 40;
+
     @Test
     void aJobTrainsCheckpointsWritesItsArtifactAndMovesOnToEvaluation() throws Exception {
         String model = Fixtures.tinyModel(store);
         String jobId = Fixtures.newJobId();
         PersonalizationJob job = Fixtures.loraJob(jobId, model,
                 List.of(Fixtures.subjectImage(store, jobId, "a.png", 72), Fixtures.subjectImage(store, jobId, "b.png",
-                        64)), 3);
+                        64)), STEPS);
         int rebalances = service.consumer().rebalanceCount();
         publish(job);
 
+        // enough steps that the stage always outlasts max.poll.interval.ms (2 s in tests), however fast a step is
         List<JobEvent> events = eventsUntil(jobId, EventType.STAGE_COMPLETED);
-        assertThat(EventLog.types(events)).containsExactly(EventType.STAGE_STARTED, EventType.PROGRESS,
-                EventType.PROGRESS, EventType.PROGRESS, EventType.STAGE_COMPLETED);
+        int last = events.size() - 1;
+        assertThat(EventLog.types(events).get(0)).isEqualTo(EventType.STAGE_STARTED);
+        assertThat(EventLog.types(events).get(last)).isEqualTo(EventType.STAGE_COMPLETED);
+        assertThat(EventLog.types(events).subList(1, last)).containsOnly(EventType.PROGRESS);
         assertThat(events.get(0).dataAs(StageStarted.class)).isEqualTo(new StageStarted(Stage.TRAIN, 1));
-        List<Progress> progress = events.subList(1, 4).stream().map(e -> e.dataAs(Progress.class)).toList();
-        assertThat(progress).extracting(Progress::step).containsExactly(1, 2, 3);
+        List<Progress> progress = events.subList(1, last).stream().map(e -> e.dataAs(Progress.class)).toList();
+        assertThat(progress).extracting(Progress::step).isSorted().doesNotHaveDuplicates().endsWith(STEPS);
         assertThat(progress).allSatisfy(p -> {
-            assertThat(p.totalSteps()).isEqualTo(3);
+            assertThat(p.totalSteps()).isEqualTo(STEPS);
             assertThat(p.loss()).isPositive();
             assertThat(p.lr()).isEqualTo(1e-3, org.assertj.core.data.Offset.offset(1e-9));
         });
-        String artifact = events.get(4).dataAs(StageCompleted.class).outputs().get(TrainStage.OUTPUT);
+        String artifact = events.get(last).dataAs(StageCompleted.class).outputs().get(TrainStage.OUTPUT);
         assertThat(artifact).isEqualTo("s3://" + stack.bucket() + "/jobs/" + jobId + "/artifacts/");
         ObjectKey folder = store.keyOf(ObjectUri.parse(artifact));
         assertThat(store.list(folder)).isNotEmpty()
@@ -131,7 +136,7 @@ class TrainerServiceTest {
         assertThat(evaluate.artifacts()).containsEntry(TrainStage.OUTPUT, artifact);
 
         // the stage outlasted max.poll.interval.ms (2 s in tests) without the group taking it away
-        Duration took = Duration.between(events.get(0).time(), events.get(4).time());
+        Duration took = Duration.between(events.get(0).time(), events.get(last).time());
         assertThat(took).isGreaterThan(Duration.ofMillis(2000));
         assertThat(service.consumer().rebalanceCount()).isEqualTo(rebalances);
     }
