@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(LocalStackExtension.class)
 class TrainerKilledMidJobIT {
 
-    private static final int STEPS = 14;
+    // long enough that the kill lands mid-job however fast a step is on the machine running the test
+    private static final int STEPS = 30;
     private static final Duration WAIT = Duration.ofMinutes(2);
 
     @Test
