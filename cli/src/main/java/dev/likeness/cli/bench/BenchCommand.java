@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
                 FusedAttention.available() ? "fused (libtorch scaled_dot_product_attention)" : "composed (matmul/softmax)",
                 env("OMP_WAIT_POLICY"), env("MALLOC_ARENA_MAX"), env("MALLOC_MMAP_THRESHOLD_"),
                 env("MALLOC_TRIM_THRESHOLD_"));
-        out.printf("%-58s %9s %9s %9s %7s%n", "workload", "wall ms", "cpu ms", "reference", "ratio");
+        out.printf("%-58s %9s %9s %9s %9s %7s%n", "workload", "wall ms", "min ms", "cpu ms", "reference", "ratio");
         try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
             UNetConfig unetConfig = unetJson == null ? TinyModelGenerator.tinySd().unet()
                     : UNetConfig.from(JsonConfig.of(unetJson));
@@ -204,7 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
             String name = "tiny training step, " + method + " (mean of " + methodSteps + ")";
             try {
                 TrainingBenchmark.Result r = TrainingBenchmark.measure(tinyFolder, method, 64, 2, warmup, methodSteps);
-                out.printf("%-58s %9.1f %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-");
+                out.printf("%-58s %9.1f %9s %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-", "-");
             } catch (IllegalArgumentException e) {
                 // e.g. the random tiny tokenizer has no single-token initializer word for Textual Inversion
                 out.printf("%-58s skipped: %s%n", name, e.getMessage());
@@ -213,7 +213,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times {@code work} (each run in its own scope, so results are freed) and prints the median wall time, the
+     * Times {@code work} (each run in its own scope, so results are freed) and prints the median and minimum wall time, the
      * median CPU time of this thread (with one intra-op thread PyTorch computes on the calling thread, so on a busy
      * shared machine this is the better figure), and the ratio of wall time to the reference.
      */
@@ -233,11 +233,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double median = median(wall);
+        double min = Arrays.stream(wall).min().orElse(Double.NaN); // what an undisturbed run can do
         double cpuMedian = median(cpuMs);
         if (reference == null) {
-            out.printf("%-58s %9.1f %9.1f %9s %7s%n", name, median, cpuMedian, "-", "-");
+            out.printf("%-58s %9.1f %9.1f %9.1f %9s %7s%n", name, median, min, cpuMedian, "-", "-");
         } else {
-            out.printf("%-58s %9.1f %9.1f %9.1f %6.2fx%n", name, median, cpuMedian, reference.millis,
+            out.printf("%-58s %9.1f %9.1f %9.1f %9.1f %6.2fx%n", name, median, min, cpuMedian, reference.millis,
                     median / reference.millis);
         }
     }
