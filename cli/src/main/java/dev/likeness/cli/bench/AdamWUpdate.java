@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The optimizer half of a training step for benchmarking: global-norm clipping to 1 and a decoupled-weight-decay Adam
- * update (Loshchilov &amp; Hutter 2019), the same work as torch's clip_grad_norm_ + AdamW: the norm with one host sync, the
- * update with one native call per tensor (DJL's adamUpdate: the same torch ops without a JNI round trip each).
+ * update (Loshchilov &amp; Hutter 2019), the same work as torch's clip_grad_norm_ + AdamW: the norm with one host
+ * sync, the update with one native call per tensor (DJL's adamUpdate: the same torch ops without a JNI round trip
+ * each).
  */
 final class AdamWUpdate implements AutoCloseable {
 

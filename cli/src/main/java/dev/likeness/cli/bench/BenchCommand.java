@@ -213,9 +213,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Times {@code work} (each run in its own scope, so results are freed) and prints the median and minimum wall time, the
-     * median CPU time of this thread (with one intra-op thread PyTorch computes on the calling thread, so on a busy
-     * shared machine this is the better figure), and the ratio of wall time to the reference.
+     * Times {@code work} (each run in its own scope, so results are freed) and prints the median and minimum wall
+     * time, the median CPU time of this thread (with one intra-op thread PyTorch computes on the calling thread, so on
+     * a busy shared machine this is the better figure), and the ratio of median wall time to the reference.
      */
     private void report(String name, ReferenceTimings reference, Runnable work) {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();

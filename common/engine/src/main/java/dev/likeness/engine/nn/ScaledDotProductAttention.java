@@ -138,8 +138,8 @@ public final class ScaledDotProductAttention {
                     + ks + ", v " + vs);
         }
         if (!FusedAttention.available()) {
-            try (NDArray qh = splitHeads(q, heads); NDArray kh = splitHeads(k, heads); NDArray vh = splitHeads(v, heads);
-                 NDArray o = attend(qh, kh, vh, scale, null)) {
+            try (NDArray qh = splitHeads(q, heads); NDArray kh = splitHeads(k, heads);
+                 NDArray vh = splitHeads(v, heads); NDArray o = attend(qh, kh, vh, scale, null)) {
                 return mergeHeads(o, heads);
             }
         }
