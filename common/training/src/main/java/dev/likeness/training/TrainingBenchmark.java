@@ -42,8 +42,17 @@ public final class TrainingBenchmark {
      */
     public static Result measure(Path modelDir, String methodId, int resolution, int batchSize, int warmup, int steps)
             throws IOException {
+        return measure(modelDir, methodId, resolution, batchSize, warmup, steps, "dog");
+    }
+
+    /**
+     * As {@link #measure(Path, String, int, int, int, int)} with another Textual Inversion initializer word (it must
+     * be a single token of the folder's tokenizer; the random tiny tokenizer has no "dog").
+     */
+    public static Result measure(Path modelDir, String methodId, int resolution, int batchSize, int warmup, int steps,
+                                 String initializerToken) throws IOException {
         TrainingConfig cfg = TrainingConfig.builder(methodId).instancePrompt("a photo of {id} dog")
-                .initializerToken("dog").classNoun("dog").resolution(resolution).batchSize(batchSize)
+                .initializerToken(initializerToken).classNoun("dog").resolution(resolution).batchSize(batchSize)
                 .maxSteps(warmup + steps).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingModel model = TrainingModels.load(modelDir, manager);
