@@ -20,6 +20,7 @@ import dev.likeness.engine.pipeline.TextToImagePipeline;
 import dev.likeness.engine.random.RandomInit;
 import dev.likeness.engine.random.TinyModelGenerator;
 import dev.likeness.training.TrainingBenchmark;
+import dev.likeness.metrics.bench.EncoderBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,6 +85,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--method-steps", defaultValue = "5", description = "timed training steps per method (default: ${DEFAULT-VALUE})")
     int methodSteps;
 
+    @Option(names = "--clip", paramLabel = "DIR",
+            description = "also time the evaluator's CLIP image encoder (a Hugging Face CLIPModel folder); needs --dino")
+    Path clipFolder;
+
+    @Option(names = "--dino", paramLabel = "DIR",
+            description = "also time the evaluator's DINO encoder (a Hugging Face ViTModel folder); needs --clip")
+    Path dinoFolder;
+
     private PrintStream out = System.out;
 
     @Override
@@ -118,6 +127,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (config.equals("tiny")) {
                 benchTinyPipeline(manager);
             }
+        }
+        if ((clipFolder == null) != (dinoFolder == null)) {
+            throw new IllegalArgumentException("--clip and --dino go together (the evaluator embeds with both)");
+        }
+        if (clipFolder != null) {
+            // the evaluator's cost per image: preprocessing (Pillow-exact resize of a 512x512 image) + network
+            out.println("evaluator encoders, ms per image (batch 8, 512x512 inputs):");
+            out.println(EncoderBenchmark.run(clipFolder, dinoFolder).describe());
         }
         return 0;
     }
