@@ -87,7 +87,12 @@ class JobRuntimeTest {
             }
             ObjectKey key = ObjectKeys.job(ctx.jobId()).artifact("result.txt");
             ctx.store().put(key, ("trained " + steps).getBytes(StandardCharsets.UTF_8), "text/plain");
-            return StageOutcome.of(Map.of("result", ctx.store().uri(key).toString()));
+            Map<String, String> outputs = Map.of("result", ctx.store().uri(key).toString());
+            if (steps == 7) { // a final result with metrics, as the evaluator returns
+                return new StageOutcome(outputs, new Succeeded(outputs, Map.of(), Map.of("dino", 0.5),
+                        "s3://likeness/jobs/" + ctx.jobId() + "/report/"));
+            }
+            return StageOutcome.of(outputs);
         }
     }
 
@@ -163,6 +168,31 @@ class JobRuntimeTest {
         List<JobEvent> events = EventLog.await(stack.kafkaBootstrapServers(), job.jobId(), e -> false,
                 Duration.ofSeconds(3));
         assertThat(EventLog.types(events)).containsOnlyOnce(EventType.STAGE_STARTED, EventType.SUCCEEDED);
+        assertThat(runs.get(job.jobId())).hasValue(1);
+    }
+
+    /**
+     * A crash after the last stage was recorded complete but before {@code succeeded} went out: the redelivered
+     * request does not run the stage again and publishes the same result, metrics included.
+     */
+    @Test
+    void aRedeliveredLastStageRepublishesTheSavedResultWithoutRerunning() {
+        PersonalizationJob job = job(7);
+        publish(job);
+        List<JobEvent> first = EventLog.untilTerminal(stack.kafkaBootstrapServers(), job.jobId(), WAIT);
+        Succeeded original = first.get(first.size() - 1).dataAs(Succeeded.class);
+        assertThat(original.metrics()).containsEntry("dino", 0.5);
+        Map<String, String> outputs = runtime.states().read(job.jobId()).orElseThrow()
+                .completedStage(Stage.TRAIN).outputs();
+        // the state as the crash left it: stage recorded complete, next hop (succeeded) not yet published
+        runtime.states().update(job.jobId(), s -> s.started(Stage.TRAIN, 1, "crashed-instance", s.updatedAt())
+                .stageCompleted(Stage.TRAIN, outputs, s.updatedAt()));
+        publish(job);
+        List<JobEvent> all = EventLog.await(stack.kafkaBootstrapServers(), job.jobId(),
+                e -> false, Duration.ofSeconds(6));
+        List<JobEvent> succeeded = all.stream().filter(e -> e.type() == EventType.SUCCEEDED).toList();
+        assertThat(succeeded).hasSize(2);
+        assertThat(succeeded.get(1).dataAs(Succeeded.class)).isEqualTo(original);
         assertThat(runs.get(job.jobId())).hasValue(1);
     }
 

@@ -19,6 +19,7 @@ import dev.likeness.jobs.state.JobState;
 import dev.likeness.jobs.state.JobStateStore;
 import dev.likeness.jobs.state.JobStatus;
 import dev.likeness.jobs.state.StageRecord;
+import dev.likeness.objectstore.ObjectKey;
 import dev.likeness.objectstore.ObjectStoreException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -128,7 +129,8 @@ public final class StageRunner implements RecordProcessor {
                 LOG.info("{}: {} already completed (attempt {}); not running it again", jobId, stage.wire(),
                         done.attempt());
                 if (!done.nextPublished()) {
-                    routeOn(job, stage, merge(request.artifacts(), done.outputs()), done.outputs(), null);
+                    routeOn(job, stage, merge(request.artifacts(), done.outputs()), done.outputs(),
+                            savedResult(job, stage));
                 }
                 return Disposition.DONE;
             }
@@ -193,6 +195,10 @@ public final class StageRunner implements RecordProcessor {
         PersonalizationJob job = request.job();
         Stage stage = request.stage();
         String jobId = job.jobId();
+        if (job.nextStage(stage) == null && outcome.result() != null) {
+            // write, then record: a crash between here and 'succeeded' must not lose the metrics on redelivery
+            states.objectStore().putJson(JobStateStore.resultKey(jobId), outcome.result());
+        }
         states.update(jobId, s -> s.stageCompleted(stage, outcome.outputs(), states.now()));
         LOG.info("{}: {} completed: {}", jobId, stage.wire(), outcome.outputs());
         routeOn(job, stage, merge(request.artifacts(), outcome.outputs()), outcome.outputs(), outcome.result());
@@ -213,6 +219,15 @@ public final class StageRunner implements RecordProcessor {
                     .finished(JobStatus.SUCCEEDED, null, null, states.now()));
             events.publish(jobId, succeeded);
         }
+    }
+
+    /** The final result saved by {@link #complete}, when {@code stage} is the job's last; else {@code null}. */
+    private Succeeded savedResult(PersonalizationJob job, Stage stage) {
+        ObjectKey key = JobStateStore.resultKey(job.jobId());
+        if (job.nextStage(stage) != null || !states.objectStore().exists(key)) {
+            return null;
+        }
+        return states.objectStore().getJson(key, Succeeded.class);
     }
 
     private void cancelled(String jobId, Stage stage, String reason) {

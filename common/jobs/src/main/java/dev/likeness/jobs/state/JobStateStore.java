@@ -100,6 +100,14 @@ public final class JobStateStore {
         return ObjectKeys.job(jobId).state();
     }
 
+    /**
+     * Key of the final result ({@code succeeded} payload with metrics and report), written before the last stage
+     * is recorded complete so that a redelivered stage message can re-publish the same result.
+     */
+    public static ObjectKey resultKey(String jobId) {
+        return ObjectKeys.job(jobId).root().resolve("result.json");
+    }
+
     /** Key of the cancel marker. */
     public static ObjectKey cancelKey(String jobId) {
         return ObjectKeys.job(jobId).root().resolve(CANCEL_FILE);
