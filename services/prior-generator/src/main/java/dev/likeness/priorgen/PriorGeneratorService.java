@@ -4,13 +4,13 @@ import dev.likeness.contracts.Topics;
 import dev.likeness.jobs.JobRuntime;
 import dev.likeness.jobs.images.ImageLimits;
 import dev.likeness.jobs.images.InputImages;
-import dev.likeness.jobs.kafka.JobConsumer;
 import dev.likeness.jobs.kafka.RecordProcessor;
 import dev.likeness.jobs.models.BaseModels;
 import dev.likeness.jobs.stage.RunnerSettings;
 import dev.likeness.objectstore.ObjectStore;
 import dev.likeness.objectstore.RetryPolicy;
 import dev.likeness.servicekit.health.CheckResult;
+import dev.likeness.servicekit.jobs.ServiceInstances;
 import dev.likeness.servicekit.health.HealthCheck;
 import dev.likeness.servicekit.s3.S3Config;
 import io.micrometer.core.instrument.Counter;
@@ -23,12 +23,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The prior-generator service: the intake of {@code likeness.jobs} (validate, {@code accepted}, route to the first
@@ -66,7 +64,7 @@ public class PriorGeneratorService implements HealthCheck {
                 .retry(new RetryPolicy(config.storeRetryAttempts(), config.storeRetryBackoff(),
                         config.storeRetryMaxBackoff()))
                 .build();
-        String instance = config.instanceId().orElseGet(PriorGeneratorService::defaultInstanceId);
+        String instance = config.instanceId().orElseGet(ServiceInstances::defaultId);
         Path cache = Files.createDirectories(Path.of(config.cacheDir()));
         RunnerSettings settings = new RunnerSettings("prior-generator", instance, cache.resolve("work"),
                 config.heartbeatInterval(), config.leaseTimeout(), config.progressMinInterval(),
@@ -109,15 +107,6 @@ public class PriorGeneratorService implements HealthCheck {
         };
     }
 
-    static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "instance";
-        }
-        return host.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     // ---- health: the consumers must be polling -----------------------------------------------------
 
@@ -133,12 +122,7 @@ public class PriorGeneratorService implements HealthCheck {
 
     @Override
     public CheckResult check() {
-        List<JobConsumer> consumers = runtime == null ? List.of() : runtime.consumers();
-        for (JobConsumer c : consumers) {
-            if (!c.isRunning()) {
-                return CheckResult.down(name(), "a job consumer stopped: " + c.failure());
-            }
-        }
-        return CheckResult.up(name(), Map.of("consumers", consumers.size()));
+        return ServiceInstances.consumersCheck(name(), runtime == null ? List.of() : runtime.consumers(),
+                "a job consumer stopped", Map.of());
     }
 }

@@ -3,7 +3,6 @@ package dev.likeness.renderer;
 import ai.djl.ndarray.NDManager;
 import dev.likeness.contracts.Topics;
 import dev.likeness.jobs.JobRuntime;
-import dev.likeness.jobs.kafka.JobConsumer;
 import dev.likeness.jobs.models.BaseModels;
 import dev.likeness.jobs.stage.RunnerSettings;
 import dev.likeness.objectstore.ObjectStore;
@@ -11,6 +10,7 @@ import dev.likeness.objectstore.RetryPolicy;
 import dev.likeness.renderer.render.ModelCache;
 import dev.likeness.renderer.render.Renderer;
 import dev.likeness.servicekit.health.CheckResult;
+import dev.likeness.servicekit.jobs.ServiceInstances;
 import dev.likeness.servicekit.health.HealthCheck;
 import dev.likeness.servicekit.s3.S3Config;
 import io.micrometer.core.instrument.Counter;
@@ -25,13 +25,11 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The renderer service: consumes {@code likeness.render} (group {@code likeness-renderer}) one request at a time,
@@ -70,7 +68,7 @@ public class RendererService implements HealthCheck {
                 .retry(new RetryPolicy(config.storeRetryAttempts(), config.storeRetryBackoff(),
                         config.storeRetryMaxBackoff()))
                 .build();
-        String instance = config.instanceId().orElseGet(RendererService::defaultInstanceId);
+        String instance = config.instanceId().orElseGet(ServiceInstances::defaultId);
         Path cache = Files.createDirectories(Path.of(config.cacheDir()));
         Path work = Files.createDirectories(cache.resolve("work"));
         RunnerSettings settings = RunnerSettings.defaults("renderer", instance, work);
@@ -109,15 +107,6 @@ public class RendererService implements HealthCheck {
         }
     }
 
-    static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "instance";
-        }
-        return host.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     // ---- health: the consumer must be polling ------------------------------------------------------
 
@@ -133,12 +122,7 @@ public class RendererService implements HealthCheck {
 
     @Override
     public CheckResult check() {
-        List<JobConsumer> consumers = runtime == null ? List.of() : runtime.consumers();
-        for (JobConsumer c : consumers) {
-            if (!c.isRunning()) {
-                return CheckResult.down(name(), "the render consumer stopped: " + c.failure());
-            }
-        }
-        return CheckResult.up(name(), Map.of("consumers", consumers.size()));
+        return ServiceInstances.consumersCheck(name(), runtime == null ? List.of() : runtime.consumers(),
+                "the render consumer stopped", Map.of());
     }
 }

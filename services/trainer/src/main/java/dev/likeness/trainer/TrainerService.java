@@ -11,6 +11,7 @@ import dev.likeness.jobs.stage.RunnerSettings;
 import dev.likeness.objectstore.ObjectStore;
 import dev.likeness.objectstore.RetryPolicy;
 import dev.likeness.servicekit.health.CheckResult;
+import dev.likeness.servicekit.jobs.ServiceInstances;
 import dev.likeness.servicekit.health.HealthCheck;
 import dev.likeness.servicekit.s3.S3Config;
 import io.micrometer.core.instrument.Counter;
@@ -23,12 +24,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The trainer service: the {@code train} stage on {@code likeness.stage.train} ({@link TrainStage}), one job at a
@@ -66,7 +65,7 @@ public class TrainerService implements HealthCheck {
                 .retry(new RetryPolicy(config.storeRetryAttempts(), config.storeRetryBackoff(),
                         config.storeRetryMaxBackoff()))
                 .build();
-        instance = config.instanceId().orElseGet(TrainerService::defaultInstanceId);
+        instance = config.instanceId().orElseGet(ServiceInstances::defaultId);
         Path cache = Files.createDirectories(Path.of(config.cacheDir()));
         RunnerSettings settings = new RunnerSettings("trainer", instance, cache.resolve("work"),
                 config.heartbeatInterval(), config.leaseTimeout(), config.progressMinInterval(),
@@ -107,15 +106,6 @@ public class TrainerService implements HealthCheck {
         return runtime.consumers().get(0);
     }
 
-    static String defaultInstanceId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "instance";
-        }
-        return host.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     @Override
     public String name() {
@@ -129,12 +119,7 @@ public class TrainerService implements HealthCheck {
 
     @Override
     public CheckResult check() {
-        List<JobConsumer> consumers = runtime == null ? List.of() : runtime.consumers();
-        for (JobConsumer c : consumers) {
-            if (!c.isRunning()) {
-                return CheckResult.down(name(), "the job consumer stopped: " + c.failure());
-            }
-        }
-        return CheckResult.up(name(), Map.of("consumers", consumers.size(), "instance", String.valueOf(instance)));
+        return ServiceInstances.consumersCheck(name(), runtime == null ? List.of() : runtime.consumers(),
+                "the job consumer stopped", Map.of("instance", String.valueOf(instance)));
     }
 }
