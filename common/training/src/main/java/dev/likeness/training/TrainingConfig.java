@@ -15,8 +15,11 @@ import java.util.Objects;
  */
 public final class TrainingConfig {
 
-    /** Precision of optimizer moment buffers (AdamW m and v). */
-    public enum StatePrecision { FLOAT32, FLOAT16 }
+    /**
+     * Storage of optimizer moment buffers (AdamW m and v): 8, 4 or ~2 bytes per trainable value. See
+     * {@link dev.likeness.training.optim.AdamW}.
+     */
+    public enum StatePrecision { FLOAT32, FLOAT16, INT8_BLOCKWISE }
 
     private final Builder b;
 
