@@ -19,12 +19,15 @@ public final class Attention extends Module {
 
     private final int heads;
     private final long queryDim;
+    private final boolean crossAttention;
     private final float scale;
     private final GroupNorm groupNorm;
     private final Linear toQ;
     private final Linear toK;
     private final Linear toV;
     private final ModuleList<Linear> toOut;
+    // set only while an AttentionProbeRecorder is installed; read once per forward call
+    private volatile AttentionProbeRecorder probe;
 
     private Attention(long queryDim, long crossAttentionDim, int heads, long dimHead, boolean qkvBias,
                       boolean outBias, int normGroups, float normEps) {
@@ -36,6 +39,7 @@ public final class Attention extends Module {
         long kvDim = crossAttentionDim > 0 ? crossAttentionDim : queryDim;
         this.heads = heads;
         this.queryDim = queryDim;
+        this.crossAttention = crossAttentionDim > 0;
         this.scale = (float) Math.pow(dimHead, -0.5);
         this.groupNorm = normGroups > 0 ? child("group_norm", new GroupNorm(normGroups, queryDim, normEps)) : null;
         this.toQ = child("to_q", new Linear(queryDim, inner, qkvBias));
@@ -66,13 +70,51 @@ public final class Attention extends Module {
      */
     public NDArray forward(NDArray x, NDArray context) {
         NDArray kv = context == null ? x : context;
+        AttentionProbeRecorder recorder = context == null ? null : probe;
         try (Temporaries t = new Temporaries()) {
             NDArray q = t.add(toQ.forward(x));
             NDArray k = t.add(toK.forward(kv));
             NDArray v = t.add(toV.forward(kv));
-            NDArray o = t.add(ScaledDotProductAttention.attendHeads(q, k, v, heads, scale));
+            NDArray o = t.add(recorder == null ? ScaledDotProductAttention.attendHeads(q, k, v, heads, scale)
+                    : attendRecorded(q, k, v, recorder));
             return toOut.get(0).forward(o);
         }
+    }
+
+    /**
+     * The composed attention ({@code softmax(q·kᵀ·scale)·v}) with its probabilities handed to {@code recorder} as
+     * {@code [batch, heads, queries, keys]}. Autograd keeps the softmax output for the backward pass anyway, so
+     * recording it costs no memory; only the fused kernel is given up.
+     */
+    private NDArray attendRecorded(NDArray q, NDArray k, NDArray v, AttentionProbeRecorder recorder) {
+        long b = q.getShape().get(0);
+        long lq = q.getShape().get(1);
+        long lk = k.getShape().get(1);
+        try (Temporaries t = new Temporaries()) {
+            NDArray qh = t.add(ScaledDotProductAttention.splitHeads(q, heads));
+            NDArray kh = t.add(ScaledDotProductAttention.splitHeads(k, heads));
+            NDArray vh = t.add(ScaledDotProductAttention.splitHeads(v, heads));
+            // a torch-allocated scalar (DJL's mul(Number) frees its buffer while autograd still needs it)
+            NDArray s = t.add(qh.getManager().full(new Shape(), scale, qh.getDataType()));
+            NDArray scores = t.add(t.add(qh.mul(s)).matMul(t.add(kh.transpose(0, 2, 1))));
+            NDArray probs = t.add(scores.softmax(2));
+            NDArray o = t.add(probs.matMul(vh));
+            recorder.record(this, probs.reshape(b, heads, lq, lk));
+            return ScaledDotProductAttention.mergeHeads(o, heads);
+        }
+    }
+
+    /** Whether this layer attends to a context (a transformer block's {@code attn2}). */
+    public boolean isCrossAttention() {
+        return crossAttention;
+    }
+
+    AttentionProbeRecorder probe() {
+        return probe;
+    }
+
+    void probe(AttentionProbeRecorder recorder) {
+        this.probe = recorder;
     }
 
     /**
