@@ -65,6 +65,7 @@ public final class Trainer implements AutoCloseable {
     private LatentDistribution classLatents;
     private PromptEmbeddings embeddings;
     private final List<Float> losses = new ArrayList<>();
+    private LossRegularizer regularizer;
     private int step;
 
     /**
@@ -117,6 +118,11 @@ public final class Trainer implements AutoCloseable {
 
     public DiffusionObjective objective() {
         return objective;
+    }
+
+    /** Adds {@code r}'s term to every forward pass's loss from now on ({@code null} removes it). */
+    public void regularize(LossRegularizer r) {
+        this.regularizer = r;
     }
 
     /** Instance prompts with the method's identifier/placeholders resolved. */
@@ -249,8 +255,13 @@ public final class Trainer implements AutoCloseable {
         return prompt.replace("{id}", id);
     }
 
-    /** Result of one optimizer step. */
-    public record StepOutcome(float loss, float instanceLoss, float priorLoss, float gradNorm, float learningRate) {
+    /**
+     * Result of one optimizer step.
+     *
+     * @param regularizers value of each {@link LossRegularizer} term (weighted, averaged over micro-batches)
+     */
+    public record StepOutcome(float loss, float instanceLoss, float priorLoss, float gradNorm, float learningRate,
+                              Map<String, Float> regularizers) {
     }
 
     /** One full optimizer step on sampled data (what {@link #train} repeats). */
@@ -261,16 +272,18 @@ public final class Trainer implements AutoCloseable {
             float loss = 0;
             float inst = 0;
             float prior = 0;
+            Map<String, Float> extra = new LinkedHashMap<>();
             for (int micro = 0; micro < accumulation; micro++) {
                 Sampled s = sample(step, micro, stepManager);
                 LossValues lv = forwardBackward(s.batch(), s.prompts(), 1f / accumulation);
                 loss += lv.total / accumulation;
                 inst += lv.instance / accumulation;
                 prior += lv.prior / accumulation;
+                lv.regularizers.forEach((k, v) -> extra.merge(k, v / accumulation, Float::sum));
             }
             float lr = optimizer.learningRate(0, schedule.factor(optimizer.stepCount()));
             float norm = update(lr);
-            out = new StepOutcome(loss, inst, prior, norm, lr);
+            out = new StepOutcome(loss, inst, prior, norm, lr, extra);
         }
         method.afterOptimizerStep();
         losses.add(out.loss());
@@ -288,7 +301,7 @@ public final class Trainer implements AutoCloseable {
             LossValues lv = forwardBackward(batch, prompts, 1f);
             float lr = optimizer.learningRate(0, schedule.factor(optimizer.stepCount()));
             float norm = update(lr);
-            out = new StepOutcome(lv.total, lv.instance, lv.prior, norm, lr);
+            out = new StepOutcome(lv.total, lv.instance, lv.prior, norm, lr, lv.regularizers);
         }
         method.afterOptimizerStep();
         losses.add(out.loss());
@@ -296,16 +309,22 @@ public final class Trainer implements AutoCloseable {
         return out;
     }
 
-    private record LossValues(float total, float instance, float prior) {
+    private record LossValues(float total, float instance, float prior, Map<String, Float> regularizers) {
     }
 
     private LossValues forwardBackward(TrainingBatch batch, List<String> prompts, float scale) {
+        if (regularizer != null) {
+            regularizer.beforeForward(batch, prompts);
+        }
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray ehs = batch.encoderHiddenStates();
             if (ehs == null) {
                 ehs = model.textEncoderFn().encode(batch.inputIds());
             }
             LossTerms terms = objective.loss(model, batch, ehs);
+            if (regularizer != null) {
+                terms = regularizer.afterForward(terms, batch, prompts);
+            }
             float value = terms.total().getFloat();
             if (!Float.isFinite(value)) {
                 throw new NanLossException(step, value, "the loss", currentLearningRate());
@@ -318,7 +337,11 @@ public final class Trainer implements AutoCloseable {
                     collector.backward(terms.total().mul(s));
                 }
             }
-            return new LossValues(value, terms.instanceLoss(), terms.priorLoss());
+            return new LossValues(value, terms.instanceLoss(), terms.priorLoss(), terms.regularizers());
+        } finally {
+            if (regularizer != null) {
+                regularizer.afterBackward();
+            }
         }
     }
 
