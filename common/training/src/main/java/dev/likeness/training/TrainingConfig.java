@@ -105,6 +105,8 @@ public final class TrainingConfig {
     public String learnableProperty() { return b.learnableProperty; }
     public float spectralShiftLearningRate() { return b.spectralShiftLearningRate; }
     public float normDeltaLearningRate() { return b.normDeltaLearningRate; }
+    /** SVDiff Cut-Mix-Unmix: weight λ_unmix of the unmix term on cross-attention maps of mixed samples (0 = off). */
+    public float unmixWeight() { return b.unmixWeight; }
     /** Free-form method options ({@code key → value}) for anything not typed above. */
     public Map<String, String> methodOptions() { return Collections.unmodifiableMap(b.methodOptions); }
 
@@ -129,6 +131,8 @@ public final class TrainingConfig {
         require(b.weightDecay >= 0, "weightDecay must be >= 0, got " + b.weightDecay);
         require(b.lrWarmupSteps >= 0, "lrWarmupSteps must be >= 0, got " + b.lrWarmupSteps);
         require(b.offsetNoise >= 0, "offsetNoise must be >= 0, got " + b.offsetNoise);
+        require(b.unmixWeight >= 0 && Float.isFinite(b.unmixWeight), "unmixWeight must be >= 0, got "
+                + b.unmixWeight);
         require(b.snrGamma == null || b.snrGamma > 0, "snrGamma must be > 0, got " + b.snrGamma);
         require(b.checkpointEvery >= 0, "checkpointEvery must be >= 0, got " + b.checkpointEvery);
         require(b.checkpointEvery == 0 || b.checkpointDir != null, "checkpointDir must be set when checkpointEvery > 0");
@@ -191,6 +195,7 @@ public final class TrainingConfig {
         private String learnableProperty = "object";
         private float spectralShiftLearningRate = 1e-3f;
         private float normDeltaLearningRate = 1e-6f;
+        private float unmixWeight = 1e-3f;
         private Map<String, String> methodOptions = new LinkedHashMap<>();
 
         private Builder(String method) {
@@ -255,6 +260,7 @@ public final class TrainingConfig {
         public Builder learnableProperty(String v) { learnableProperty = v; return this; }
         public Builder spectralShiftLearningRate(float v) { spectralShiftLearningRate = v; return this; }
         public Builder normDeltaLearningRate(float v) { normDeltaLearningRate = v; return this; }
+        public Builder unmixWeight(float v) { unmixWeight = v; return this; }
         public Builder methodOption(String key, String value) { methodOptions.put(key, value); return this; }
 
         @Override
