@@ -1,0 +1,127 @@
+package dev.likeness.worldmodels.clip;
+
+import dev.likeness.world.dataset.Split;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code clip}: trains the world CLIP (resumable) and writes the evaluator's folder.
+ *
+ * <pre>
+ * clip --steps 1500 --checkpoint-dir ckpt/clip [--resume] [--threads 1] [--out folder] [--checkpoint-every 100]
+ *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32]
+ * </pre>
+ * Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
+ * accuracy on held-out world images.
+ */
+public final class ClipCommand {
+
+    private ClipCommand() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.exit(run(List.of(args), System.out));
+    }
+
+    /** Runs the command; returns the process exit code. */
+    public static int run(List<String> args, PrintStream log) throws IOException {
+        Map<String, String> opt = parse(args);
+        int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
+        // before the engine starts: libtorch reads these once
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        ClipRecipe recipe = ClipRecipe.defaults();
+        if (opt.containsKey("steps")) {
+            recipe = recipe.withSteps(Integer.parseInt(opt.get("steps")));
+        }
+        recipe = recipe.withData(Integer.parseInt(opt.getOrDefault("pool", Integer.toString(recipe.poolSize()))),
+                Integer.parseInt(opt.getOrDefault("batch", Integer.toString(recipe.batchSize()))));
+        Path ckpt = Path.of(required(opt, "checkpoint-dir"));
+        Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
+        int every = Integer.parseInt(opt.getOrDefault("checkpoint-every", "100"));
+        int evalImages = Integer.parseInt(opt.getOrDefault("eval-images", "512"));
+        boolean half = !opt.containsKey("fp32");
+
+        log.println("recipe " + recipe);
+        long t0 = System.nanoTime();
+        ImagePool pool = ClipTrainer.trainingPool(recipe, n -> log.println("rendered " + n + " training images"));
+        ZeroShotAccuracy.Labelled heldOut = ZeroShotAccuracy.render(recipe.worldConfig(), Split.HELD_OUT,
+                evalImages);
+        log.printf(Locale.ROOT, "data ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        try (ClipTrainer trainer = new ClipTrainer(recipe, pool)) {
+            if (opt.containsKey("resume")) {
+                trainer.resume(ckpt);
+                log.println("resumed at step " + trainer.step());
+            }
+            long start = System.nanoTime();
+            int first = trainer.step();
+            while (trainer.step() < recipe.steps()) {
+                ClipTrainer.StepStats s = trainer.runStep();
+                if (s.step() % 10 == 0) {
+                    double ms = (System.nanoTime() - start) / 1e6 / (trainer.step() - first);
+                    log.printf(Locale.ROOT, "step %d loss %.4f acc %.3f lr %.2e scale %.1f norm %.2f (%.0f ms/step)%n",
+                            s.step(), s.loss(), s.batchAccuracy(), s.learningRate(), s.logitScale(), s.gradNorm(), ms);
+                }
+                if (trainer.step() % every == 0 || trainer.step() == recipe.steps()) {
+                    checkpoint(trainer, ckpt, out, half, heldOut, log);
+                }
+            }
+            if (out != null) {
+                trainer.export(out, half);
+            }
+            log.printf(Locale.ROOT, "done: %d steps, %.1f min of training this run%n", trainer.step(),
+                    (System.nanoTime() - start) / 6e10);
+        }
+        return 0;
+    }
+
+    private static void checkpoint(ClipTrainer trainer, Path ckpt, Path out, boolean half,
+                                   ZeroShotAccuracy.Labelled heldOut, PrintStream log) throws IOException {
+        trainer.saveCheckpoint(ckpt);
+        if (out != null) {
+            trainer.export(out, half);
+        }
+        for (ZeroShotClassifier.Prompting p : ZeroShotClassifier.Prompting.values()) {
+            try (ZeroShotClassifier c = trainer.classifier(p)) {
+                log.println("step " + trainer.step() + " zero-shot " + p + ": " + ZeroShotAccuracy.measure(c, heldOut));
+            }
+        }
+    }
+
+    private static Map<String, String> parse(List<String> args) {
+        Map<String, String> opt = new HashMap<>();
+        List<String> flags = List.of("resume", "fp32");
+        List<String> rest = new ArrayList<>(args);
+        for (int i = 0; i < rest.size(); i++) {
+            String a = rest.get(i);
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("clip: unexpected argument '" + a + "'");
+            }
+            String name = a.substring(2);
+            if (flags.contains(name)) {
+                opt.put(name, "true");
+            } else {
+                if (i + 1 >= rest.size()) {
+                    throw new IllegalArgumentException("clip: --" + name + " needs a value");
+                }
+                opt.put(name, rest.get(++i));
+            }
+        }
+        return opt;
+    }
+
+    private static String required(Map<String, String> opt, String name) {
+        String v = opt.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("clip: --" + name + " is required");
+        }
+        return v;
+    }
+}
