@@ -1,0 +1,68 @@
+package dev.likeness.worldmodels.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.likeness.world.dataset.WorldDataset;
+
+/**
+ * A fixed pool of world images (samples {@code 0 … size-1} of one split), rendered on first use and kept as uint8
+ * RGB, so a long run pays the ~5 ms render once per image. Thread-confined (the trainer's thread).
+ */
+public final class ImagePool {
+
+    private final WorldDataset dataset;
+    private final int side;
+    private final byte[][] images;
+
+    public ImagePool(WorldDataset dataset, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("image pool size must be positive, got " + size);
+        }
+        this.dataset = dataset;
+        this.side = dataset.config().imageSize();
+        this.images = new byte[size][];
+    }
+
+    public int size() {
+        return images.length;
+    }
+
+    /** Side length in pixels. */
+    public int side() {
+        return side;
+    }
+
+    /** Interleaved RGB bytes {@code [side, side, 3]} of pool image {@code i}. */
+    public byte[] rgb(int i) {
+        if (i < 0 || i >= images.length) {
+            throw new IndexOutOfBoundsException("pool index " + i + " outside [0, " + images.length + ")");
+        }
+        byte[] b = images[i];
+        if (b == null) {
+            b = dataset.sample(i).image().rgb();
+            images[i] = b;
+        }
+        return b;
+    }
+
+    /**
+     * The images at {@code indices} as a float batch.
+     *
+     * @return {@code [indices.length, 3, side, side]} in [-1, 1], owned by {@code manager}
+     */
+    public NDArray batch(int[] indices, NDManager manager) {
+        int plane = side * side;
+        float[] out = new float[indices.length * 3 * plane];
+        for (int n = 0; n < indices.length; n++) {
+            byte[] rgb = rgb(indices[n]);
+            int base = n * 3 * plane;
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < 3; c++) {
+                    out[base + c * plane + p] = (rgb[p * 3 + c] & 0xff) / 127.5f - 1f;
+                }
+            }
+        }
+        return manager.create(out, new Shape(indices.length, 3, side, side));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.likeness.worldmodels.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.likeness.engine.model.vae.AutoencoderKL;
+import dev.likeness.engine.model.vae.DiagonalGaussian;
+
+/**
+ * Reconstruction quality of a VAE through the engine's inference path: encode, take the posterior mode, decode,
+ * clamp to [-1, 1]. PSNR is per image over [0, 1] pixel values, {@code 10·log10(1 / MSE)}, averaged over images.
+ */
+public final class VaeQuality {
+
+    private VaeQuality() {
+    }
+
+    /**
+     * Reconstructs {@code x} without recording gradients.
+     *
+     * @param x {@code [batch, 3, height, width]} in [-1, 1]
+     * @return {@code [batch, 3, height, width]} in [-1, 1], owned by {@code x}'s manager
+     */
+    public static NDArray reconstruct(AutoencoderKL vae, NDArray x) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (DiagonalGaussian posterior = vae.encode(x); NDArray mode = posterior.mode();
+             NDArray rec = vae.decode(mode)) {
+            NDArray out = rec.clip(-1f, 1f);
+            out.attach(x.getManager());
+            return out;
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    /** Mean per-image PSNR in dB of the first {@code n} images of {@code pool}, in batches of {@code batch}. */
+    public static double meanPsnr(AutoencoderKL vae, ImagePool pool, int n, int batch, NDManager manager) {
+        if (n <= 0 || n > pool.size()) {
+            throw new IllegalArgumentException("PSNR needs 1.." + pool.size() + " images, asked for " + n);
+        }
+        double total = 0;
+        for (int from = 0; from < n; from += batch) {
+            int len = Math.min(batch, n - from);
+            int[] idx = new int[len];
+            for (int i = 0; i < len; i++) {
+                idx[i] = from + i;
+            }
+            try (NDScope ignored = new NDScope(); NDManager sm = manager.newSubManager()) {
+                NDArray x = pool.batch(idx, sm);
+                NDArray rec = reconstruct(vae, x);
+                float[] a = x.toFloatArray();
+                float[] r = rec.toFloatArray();
+                int per = a.length / len;
+                for (int i = 0; i < len; i++) {
+                    double se = 0;
+                    for (int j = i * per; j < (i + 1) * per; j++) {
+                        double d = (a[j] - r[j]) / 2.0; // [-1, 1] → [0, 1] units
+                        se += d * d;
+                    }
+                    total += 10 * Math.log10(1.0 / Math.max(se / per, 1e-12));
+                }
+            }
+        }
+        return total / n;
+    }
+}

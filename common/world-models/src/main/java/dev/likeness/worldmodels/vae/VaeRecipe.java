@@ -1,0 +1,78 @@
+package dev.likeness.worldmodels.vae;
+
+import dev.likeness.engine.model.vae.VaeConfig;
+
+import java.util.List;
+
+/**
+ * How the world VAE is trained: architecture and optimisation settings. The loss is
+ * {@code L1 + mseWeight · MSE + klWeight · KL} on the decoded posterior sample (L1 and MSE are per-pixel means over
+ * [-1, 1] images; KL is diffusers' {@code DiagonalGaussianDistribution.kl()}: summed per image, averaged over the
+ * batch). AdamW with linear warm-up and cosine decay to 0 at {@code steps}.
+ *
+ * @param blockOutChannels encoder/decoder widths; {@code n} blocks give a downscale factor of {@code 2^(n-1)}
+ * @param normNumGroups    group-norm groups; must divide every width
+ * @param latentChannels   latent channels (4, as Stable Diffusion)
+ * @param midAttention     whether the mid blocks carry diffusers' single-head spatial attention
+ * @param imageSize        training image side in pixels
+ * @param steps            total optimizer steps (the cosine schedule's length)
+ */
+public record VaeRecipe(List<Integer> blockOutChannels, int normNumGroups, int latentChannels, boolean midAttention,
+                        int imageSize, int batchSize, int steps, float learningRate, int warmupSteps,
+                        float weightDecay, float klWeight, float mseWeight, float maxGradNorm, long seed) {
+
+    public VaeRecipe {
+        blockOutChannels = List.copyOf(blockOutChannels);
+        if (batchSize <= 0 || steps <= 0 || imageSize <= 0) {
+            throw new IllegalArgumentException("VAE recipe: batch size, steps and image size must be positive, got "
+                    + batchSize + ", " + steps + ", " + imageSize);
+        }
+        if (!(learningRate > 0) || warmupSteps < 0 || klWeight < 0 || mseWeight < 0) {
+            throw new IllegalArgumentException("VAE recipe: learning rate must be > 0 and warm-up, KL and MSE weights"
+                    + " >= 0");
+        }
+        int factor = 1 << (blockOutChannels.size() - 1);
+        if (imageSize % factor != 0) {
+            throw new IllegalArgumentException("VAE recipe: image size " + imageSize
+                    + " is not divisible by the downscale factor " + factor);
+        }
+    }
+
+    /** The default world's VAE: 32×32×3 → 8×8×4. */
+    public static VaeRecipe world() {
+        return new VaeRecipe(List.of(32, 64, 64), 16, 4, true, 32, 16, 2000, 1e-3f, 100, 0f, 1e-6f, 1f, 1f, 20260508L);
+    }
+
+    public VaeRecipe withSteps(int newSteps) {
+        return new VaeRecipe(blockOutChannels, normNumGroups, latentChannels, midAttention, imageSize, batchSize,
+                newSteps, learningRate, warmupSteps, weightDecay, klWeight, mseWeight, maxGradNorm, seed);
+    }
+
+    public VaeRecipe withBatchSize(int newBatch) {
+        return new VaeRecipe(blockOutChannels, normNumGroups, latentChannels, midAttention, imageSize, newBatch,
+                steps, learningRate, warmupSteps, weightDecay, klWeight, mseWeight, maxGradNorm, seed);
+    }
+
+    public VaeRecipe withArchitecture(List<Integer> channels, int groups) {
+        return new VaeRecipe(channels, groups, latentChannels, midAttention, imageSize, batchSize, steps,
+                learningRate, warmupSteps, weightDecay, klWeight, mseWeight, maxGradNorm, seed);
+    }
+
+    public VaeRecipe withLearningRate(float lr, int warmup) {
+        return new VaeRecipe(blockOutChannels, normNumGroups, latentChannels, midAttention, imageSize, batchSize,
+                steps, lr, warmup, weightDecay, klWeight, mseWeight, maxGradNorm, seed);
+    }
+
+    public VaeRecipe withSeed(long newSeed) {
+        return new VaeRecipe(blockOutChannels, normNumGroups, latentChannels, midAttention, imageSize, batchSize,
+                steps, learningRate, warmupSteps, weightDecay, klWeight, mseWeight, maxGradNorm, newSeed);
+    }
+
+    /** The diffusers config this recipe trains, with the given scaling factor. */
+    public VaeConfig config(double scalingFactor) {
+        int n = blockOutChannels.size();
+        return new VaeConfig(3, 3, java.util.Collections.nCopies(n, "DownEncoderBlock2D"),
+                java.util.Collections.nCopies(n, "UpDecoderBlock2D"), blockOutChannels, 1, "silu", latentChannels,
+                normNumGroups, imageSize, scalingFactor, true, true, midAttention);
+    }
+}
