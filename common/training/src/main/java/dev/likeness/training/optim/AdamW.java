@@ -17,9 +17,16 @@ import java.util.Map;
  * {@code p -= lr·wd·p} before the Adam update, bias-corrected moments, {@code p -= lr/bc1 · m / (sqrt(v)/sqrt(bc2) + eps)}.
  * Parameters are updated in place; each has its group's learning rate and weight decay.
  *
- * <p>Moment buffers are float32, or with {@link StatePrecision#FLOAT16} stored as float16 scaled per tensor by their
- * max-abs value (the second moment as its square root, which keeps its range within float16): half the optimizer
- * memory, at the cost of ~1e-3 relative rounding of the moments.
+ * <p>Moment buffers ({@link StatePrecision}), per trainable value:
+ * <ul>
+ *   <li>{@code FLOAT32}: 8 bytes (m and v), bit-for-bit torch's update;</li>
+ *   <li>{@code FLOAT16}: 4 bytes, float16 scaled per tensor by its max-abs value, v kept as its square root (~1e-3
+ *       relative rounding);</li>
+ *   <li>{@code INT8_BLOCKWISE}: 2 bytes plus 8 per 2048-value block, the fourth-root 8-bit code of
+ *       {@link BlockwiseInt8} (m signed, sqrt(v) non-negative), in the spirit of bitsandbytes' 8-bit Adam.</li>
+ * </ul>
+ * Quantized moments are decoded to float32 one tensor at a time, updated, and encoded again, so the float32 working
+ * copies never exceed one parameter's size.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -34,10 +41,8 @@ public final class AdamW implements AutoCloseable {
     private final float eps;
     private final StatePrecision precision;
     private final NDManager manager;
-    private final NDArray[] expAvg;
-    private final NDArray[] expAvgSq;
-    private final float[] expAvgScale;
-    private final float[] expAvgSqScale;
+    private final MomentBuffer[] expAvg;
+    private final MomentBuffer[] expAvgSq;
     private int stepCount;
 
     /**
@@ -53,11 +58,8 @@ public final class AdamW implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.groups = new ArrayList<>();
         int n = this.params.size();
-        expAvg = new NDArray[n];
-        expAvgSq = new NDArray[n];
-        expAvgScale = new float[n];
-        expAvgSqScale = new float[n];
-        DataType stateType = precision == StatePrecision.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        expAvg = new MomentBuffer[n];
+        expAvgSq = new MomentBuffer[n];
         for (int i = 0; i < n; i++) {
             TrainableTensor t = this.params.get(i);
             Group g = groupSettings.get(t.group());
@@ -70,16 +72,40 @@ public final class AdamW implements AutoCloseable {
                         + t.array().getDataType());
             }
             groups.add(g);
-            expAvg[i] = manager.zeros(t.array().getShape(), stateType);
-            expAvgSq[i] = manager.zeros(t.array().getShape(), stateType);
-            expAvgScale[i] = 1f;
-            expAvgSqScale[i] = 1f;
+            expAvg[i] = MomentBuffer.zeros(precision, t.array().getShape(), false, manager);
+            expAvgSq[i] = MomentBuffer.zeros(precision, t.array().getShape(), true, manager);
         }
     }
 
     /** Number of updates applied so far. */
     public int stepCount() {
         return stepCount;
+    }
+
+    /** How the moments are stored. */
+    public StatePrecision precision() {
+        return precision;
+    }
+
+    /** Bytes of optimizer state held now (both moments of every trainable, scales included). */
+    public long stateBytes() {
+        long total = 0;
+        for (int i = 0; i < params.size(); i++) {
+            total += expAvg[i].bytes() + expAvgSq[i].bytes();
+        }
+        return total;
+    }
+
+    /**
+     * Bytes of AdamW state (both moments) for one tensor of {@code size} values at {@code precision}: 8·size
+     * (float32), 4·size + 8 (float16: a scale per moment), 2·size + 8 per block of 2048 (8-bit blockwise).
+     */
+    public static long stateBytes(StatePrecision precision, long size) {
+        return switch (precision) {
+            case FLOAT32 -> 8 * size;
+            case FLOAT16 -> 4 * size + 8;
+            case INT8_BLOCKWISE -> 2 * BlockwiseInt8.bytes(size);
+        };
     }
 
     /** Effective learning rate of group member {@code i} at schedule multiplier {@code factor}. */
@@ -116,32 +142,15 @@ public final class AdamW implements AutoCloseable {
         if (wd != 0) {
             p.muli((float) (1.0 - lr * wd));
         }
-        NDArray m = moment(expAvg[i], expAvgScale[i]);
-        NDArray v = precision == StatePrecision.FLOAT16
-                ? expAvgSq[i].toType(DataType.FLOAT32, false).muli(expAvgSqScale[i]).square()
-                : expAvgSq[i];
+        NDArray m = expAvg[i].read();
+        NDArray v = expAvgSq[i].read();
         m.muli(beta1).addi(grad.mul(1f - beta1));
         v.muli(beta2).addi(grad.mul(1f - beta2).muli(grad));
         float stepSize = (float) (lr / bc1);
         NDArray denom = v.sqrt().divi(bc2Sqrt).addi(eps);
         p.subi(m.mul(stepSize).divi(denom));
-        if (precision == StatePrecision.FLOAT16) {
-            expAvgScale[i] = store(expAvg[i], m);
-            expAvgSqScale[i] = store(expAvgSq[i], v.sqrt());
-        }
-    }
-
-    private NDArray moment(NDArray stored, float scale) {
-        return precision == StatePrecision.FLOAT16 ? stored.toType(DataType.FLOAT32, false).muli(scale) : stored;
-    }
-
-    // writes value / maxabs into the float16 buffer; returns the scale
-    private static float store(NDArray target, NDArray value) {
-        float max = value.abs().max().getFloat();
-        float scale = max > 0 && Float.isFinite(max) ? max : 1f;
-        NDArray half = value.div(scale).toType(DataType.FLOAT16, false);
-        copyInto(target, half);
-        return scale;
+        expAvg[i].write(m);
+        expAvgSq[i].write(v);
     }
 
     /**
@@ -153,29 +162,28 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Optimizer state for checkpoints: {@code exp_avg.<name>}, {@code exp_avg_sq.<name>} (float32, unscaled) and
+     * Optimizer state for checkpoints: both moments of every trainable in the form {@link MomentBuffer} describes
+     * ({@code exp_avg.<name>}/{@code exp_avg_sq.<name>} float32, or the 8-bit codes and block scales as stored) and
      * {@code step} ([1] int64). Arrays belong to {@code target}.
      */
     public Map<String, NDArray> state(NDManager target) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
             String name = params.get(i).name();
-            if (precision == StatePrecision.FLOAT16) {
-                out.put("exp_avg." + name, expAvg[i].toType(DataType.FLOAT32, false).muli(expAvgScale[i]));
-                out.put("exp_avg_sq." + name, expAvgSq[i].toType(DataType.FLOAT32, false).muli(expAvgSqScale[i])
-                        .square());
-            } else {
-                out.put("exp_avg." + name, expAvg[i].duplicate());
-                out.put("exp_avg_sq." + name, expAvgSq[i].duplicate());
+            try (NDScope ignored = new NDScope()) {
+                expAvg[i].export("exp_avg", name, out, target);
+                expAvgSq[i].export("exp_avg_sq", name, out, target);
+                out.values().forEach(NDScope::unregister);
             }
-            out.get("exp_avg." + name).attach(target);
-            out.get("exp_avg_sq." + name).attach(target);
         }
         out.put("step", target.create(new long[] {stepCount}));
         return out;
     }
 
-    /** Restores {@link #state}; every trainable must be present with its shape. */
+    /**
+     * Restores {@link #state}, written at any precision (8-bit codes are taken over byte for byte when this optimizer
+     * is 8-bit too); every trainable must be present with its shape.
+     */
     public void loadState(Map<String, NDArray> state) {
         NDArray step = state.get("step");
         if (step == null) {
@@ -183,23 +191,9 @@ public final class AdamW implements AutoCloseable {
         }
         for (int i = 0; i < params.size(); i++) {
             String name = params.get(i).name();
-            NDArray m = state.get("exp_avg." + name);
-            NDArray v = state.get("exp_avg_sq." + name);
-            if (m == null || v == null) {
-                throw new IllegalArgumentException("optimizer state lacks the moments of " + name);
-            }
-            if (!m.getShape().equals(expAvg[i].getShape()) || !v.getShape().equals(expAvgSq[i].getShape())) {
-                throw new IllegalArgumentException("optimizer state of " + name + " has shape " + m.getShape()
-                        + ", parameter has " + expAvg[i].getShape());
-            }
             try (NDScope ignored = new NDScope()) {
-                if (precision == StatePrecision.FLOAT16) {
-                    expAvgScale[i] = store(expAvg[i], m.toType(DataType.FLOAT32, false));
-                    expAvgSqScale[i] = store(expAvgSq[i], v.toType(DataType.FLOAT32, false).sqrt());
-                } else {
-                    copyInto(expAvg[i], m.toType(DataType.FLOAT32, false));
-                    copyInto(expAvgSq[i], v.toType(DataType.FLOAT32, false));
-                }
+                expAvg[i].restore("exp_avg", name, state);
+                expAvgSq[i].restore("exp_avg_sq", name, state);
             }
         }
         stepCount = (int) step.toLongArray()[0];
