@@ -266,6 +266,19 @@ public final class ClipTrainer implements AutoCloseable {
         return stats;
     }
 
+    /** The loss on the batch of step {@code stepIndex} with the current weights, without training. */
+    public float loss(int stepIndex) {
+        Batch batch = batch(stepIndex);
+        int s = recipe.imageSize();
+        try (NDScope ignored = new NDScope(); NDManager m = manager.newSubManager()) {
+            NDArray pixels = m.create(pool.pixelValues(batch.indices(), processor),
+                    new Shape(batch.indices().length, 3, s, s));
+            NDArray img = model.imageEmbeds(pixels);
+            NDArray txt = model.textEmbeds(tokenIds(batch.texts(), m));
+            return ContrastiveLoss.compute(img, txt, logitScale.array(), batch.texts(), m).loss().getFloat();
+        }
+    }
+
     private float update(double lrFactor) {
         List<NDArray> grads = new ArrayList<>(trainables.size());
         for (TrainableTensor t : trainables) {
