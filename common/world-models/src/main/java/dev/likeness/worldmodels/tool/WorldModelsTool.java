@@ -21,6 +21,8 @@ public final class WorldModelsTool {
 
     static {
         COMMANDS.put("vae", dev.likeness.worldmodels.vae.VaeCommand::run);
+        COMMANDS.put("base", dev.likeness.worldmodels.base.BaseCommand::run);
+        COMMANDS.put("dino", dev.likeness.worldmodels.dino.DinoCommand::run);
     }
 
     private WorldModelsTool() {
