@@ -19,7 +19,13 @@ import dev.likeness.engine.pipeline.GenerationRequest;
 import dev.likeness.engine.pipeline.TextToImagePipeline;
 import dev.likeness.engine.random.RandomInit;
 import dev.likeness.engine.random.TinyModelGenerator;
+import dev.likeness.engine.model.clip.ClipTextConfig;
+import dev.likeness.training.Sd15Shapes;
 import dev.likeness.training.TrainingBenchmark;
+import dev.likeness.training.TrainingConfig;
+import dev.likeness.training.TrainingModel;
+import dev.likeness.training.TrainingModels;
+import dev.likeness.training.method.svdiff.SvdiffMethod;
 import dev.likeness.metrics.bench.EncoderBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,13 +58,6 @@ public final class BenchCommand implements Callable<Integer> {
              "out_channels": 4, "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
              "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"], "cross_attention_dim": 256,
              "attention_head_dim": 8, "norm_num_groups": 32}""";
-    static final String SD15_UNET = """
-            {"block_out_channels": [320, 640, 1280, 1280], "layers_per_block": 2, "sample_size": 64,
-             "in_channels": 4, "out_channels": 4,
-             "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"],
-             "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
-             "cross_attention_dim": 768, "attention_head_dim": 8, "norm_num_groups": 32}""";
-
     @Option(names = "--config", defaultValue = "tiny", description = "tiny, mid or sd15-shapes (default: ${DEFAULT-VALUE})")
     String config;
 
@@ -78,12 +77,39 @@ public final class BenchCommand implements Callable<Integer> {
     boolean skipTraining;
 
     @Option(names = "--methods", split = ",", defaultValue = "dreambooth,textual-inversion,svdiff,lora",
-            description = "fine-tuning methods whose training step is timed on the tiny model folder "
-                    + "(tiny config only; 'none' to skip; default: ${DEFAULT-VALUE})")
+            description = "fine-tuning methods whose training step is timed: on the tiny model folder (tiny), on an "
+                    + "in-memory random model of the config (mid, sd15-shapes); 'none' to skip; default: "
+                    + "${DEFAULT-VALUE}. Peak RSS is per process: time one method per JVM (cli/bench-sd15.sh)")
     List<String> methods;
 
     @Option(names = "--method-steps", defaultValue = "5", description = "timed training steps per method (default: ${DEFAULT-VALUE})")
     int methodSteps;
+
+    @Option(names = "--method-warmup", description = "untimed training steps per method (default: --warmup)")
+    Integer methodWarmup;
+
+    @Option(names = "--method-resolution", description = "training resolution in pixels (default: 64 tiny, 256 mid, 512 sd15-shapes)")
+    Integer methodResolution;
+
+    @Option(names = "--method-batch", description = "training batch size (default: 2 tiny, 1 mid and sd15-shapes)")
+    Integer methodBatch;
+
+    @Option(names = "--methods-only", description = "skip the UNet/pipeline workloads, time only the method steps")
+    boolean methodsOnly;
+
+    @Option(names = "--plain", description = "after each method, also time a plain UNet forward+MSE+backward "
+            + "(all weights trainable, no optimizer) and print step/plain (for SVDiff also recomposition/plain)")
+    boolean plainBaseline;
+
+    @Option(names = "--fp16-optimizer-state", description = "AdamW moments in float16 (halves DreamBooth's state)")
+    boolean fp16OptimizerState;
+
+    @Option(names = "--svd-cache", paramLabel = "DIR", description = "SVDiff's SVD cache folder (default: $LIKENESS_SVD_CACHE or ~/.cache/likeness/svd)")
+    Path svdCache;
+
+    @Option(names = "--svd-only", description = "compute SVDiff's one-off SVD of the config's UNet into --svd-cache "
+            + "(chunked, timed) and exit; a following svdiff run then loads it from the cache")
+    boolean svdOnly;
 
     @Option(names = "--clip", paramLabel = "DIR",
             description = "also time the evaluator's CLIP image encoder (a Hugging Face CLIPModel folder); needs --dino")
@@ -102,30 +128,43 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        String unetJson = switch (config) {
-            case "tiny" -> null;
-            case "mid" -> MID_UNET;
-            case "sd15-shapes" -> SD15_UNET;
-            default -> throw new IllegalArgumentException("unknown --config '" + config + "' (tiny, mid, sd15-shapes)");
-        };
+        if (!List.of("tiny", "mid", "sd15-shapes").contains(config)) {
+            throw new IllegalArgumentException("unknown --config '" + config + "' (tiny, mid, sd15-shapes)");
+        }
         out.printf("likeness bench --config %s: %s, intra-op threads %s, medians of %d after %d warm-up%n", config,
                 Devices.describe(Devices.preferred()), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 iterations, warmup);
         out.printf("attention: %s; OMP_WAIT_POLICY=%s; MALLOC_ARENA_MAX=%s MALLOC_MMAP_THRESHOLD_=%s "
-                        + "MALLOC_TRIM_THRESHOLD_=%s%n",
+                        + "MALLOC_TRIM_THRESHOLD_=%s; load average %s%n",
                 FusedAttention.available() ? "fused (libtorch scaled_dot_product_attention)" : "composed (matmul/softmax)",
                 env("OMP_WAIT_POLICY"), env("MALLOC_ARENA_MAX"), env("MALLOC_MMAP_THRESHOLD_"),
-                env("MALLOC_TRIM_THRESHOLD_"));
-        out.printf("%-58s %9s %9s %9s %9s %7s%n", "workload", "wall ms", "min ms", "cpu ms", "reference", "ratio");
-        try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
-            UNetConfig unetConfig = unetJson == null ? TinyModelGenerator.tinySd().unet()
-                    : UNetConfig.from(JsonConfig.of(unetJson));
-            UNet2DConditionModel unet = new UNet2DConditionModel(unetConfig);
-            RandomInit.initialize(unet, 0, manager);
-            String label = config + " UNet (" + String.format("%.2f", unet.parameterCount() / 1e6) + " M params), batch 2";
-            benchUnet(unet, label, manager);
-            if (config.equals("tiny")) {
-                benchTinyPipeline(manager);
+                env("MALLOC_TRIM_THRESHOLD_"), loadAverage());
+        if (svdOnly) {
+            precomputeSvd();
+            return 0;
+        }
+        if (!methodsOnly) {
+            out.printf("%-58s %9s %9s %9s %9s %7s%n", "workload", "wall ms", "min ms", "cpu ms", "reference", "ratio");
+            try (NDManager manager = NDManager.newBaseManager(Devices.preferred())) {
+                UNet2DConditionModel unet = new UNet2DConditionModel(unetConfig());
+                RandomInit.initialize(unet, 0, manager);
+                String label = config + " UNet (" + String.format("%.2f", unet.parameterCount() / 1e6)
+                        + " M params), batch 2";
+                benchUnet(unet, label, manager);
+                if (config.equals("tiny")) {
+                    benchTinyPipeline(manager);
+                }
+            }
+        }
+        if (!config.equals("tiny")) {
+            benchMethodsInMemory();
+        } else if (methodsOnly) {
+            Path dir = Files.createTempDirectory("likeness-bench");
+            try {
+                TinyModelGenerator.write(dir, TinyModelGenerator.tinySd(), 0);
+                benchMethods(dir);
+            } finally {
+                deleteTree(dir);
             }
         }
         if ((clipFolder == null) != (dinoFolder == null)) {
@@ -202,9 +241,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             benchMethods(dir);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -217,16 +260,104 @@ public final class BenchCommand implements Callable<Integer> {
         if (skipTraining || methods.isEmpty() || methods.contains("none")) {
             return;
         }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingModel model = TrainingModels.load(tinyFolder, manager);
+            // "the": a single token of the random tiny tokenizer (Textual Inversion's initializer must be one)
+            runMethods(model, 64, 2, manager);
+        }
+    }
+
+    /**
+     * The method steps on an in-memory random model of the config: {@link Sd15Shapes} (UNet 859.5 M, CLIP ViT-L text
+     * encoder 123.1 M, 512 px = 64x64 latents) or the mid UNet with a small text encoder (256 px), batch 1.
+     */
+    private void benchMethodsInMemory() throws IOException {
+        if (skipTraining || methods.isEmpty() || methods.contains("none")) {
+            return;
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long start = System.nanoTime();
+            TrainingModel model = config.equals("sd15-shapes") ? Sd15Shapes.randomModel(0, manager)
+                    : midModel(manager);
+            out.printf("built %s with random weights in %.1f s: UNet %,d + text encoder %,d parameters; RSS %d MiB%n",
+                    config, (System.nanoTime() - start) / 1e9, model.unet().parameterCount(),
+                    model.textEncoder().parameterCount(), TrainingBenchmark.rssMb());
+            runMethods(model, config.equals("sd15-shapes") ? 512 : 256, 1, manager);
+        }
+    }
+
+    private void runMethods(TrainingModel model, int defaultResolution, int defaultBatch, NDManager manager)
+            throws IOException {
+        int resolution = methodResolution != null ? methodResolution : defaultResolution;
+        int batch = methodBatch != null ? methodBatch : defaultBatch;
+        int wu = methodWarmup != null ? methodWarmup : warmup;
         for (String method : methods) {
-            String name = "tiny training step, " + method + " (mean of " + methodSteps + ")";
+            TrainingBenchmark.Settings s = TrainingBenchmark.Settings.of(method, resolution, batch, wu, methodSteps)
+                    .withInitializerToken("the").withSvdCacheDir(svdCache).withPlainBaseline(plainBaseline)
+                    .withStatePrecision(fp16OptimizerState ? TrainingConfig.StatePrecision.FLOAT16
+                            : TrainingConfig.StatePrecision.FLOAT32);
+            String name = config + " training step, " + method + " (mean of " + methodSteps + ")";
             try {
-                // "the": a single token of the random tiny tokenizer (Textual Inversion's initializer must be one)
-                TrainingBenchmark.Result r = TrainingBenchmark.measure(tinyFolder, method, 64, 2, warmup, methodSteps,
-                        "the");
-                out.printf("%-58s %9.1f %9s %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-", "-");
+                TrainingBenchmark.Result r = TrainingBenchmark.measure(model, s, manager);
+                if (config.equals("tiny") && !plainBaseline) {
+                    out.printf("%-58s %9.1f %9s %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-", "-");
+                } else {
+                    out.println(r);
+                }
             } catch (IllegalArgumentException e) {
                 out.printf("%-58s skipped: %s%n", name, e.getMessage());
             }
+        }
+    }
+
+    private UNetConfig unetConfig() {
+        return switch (config) {
+            case "tiny" -> TinyModelGenerator.tinySd().unet();
+            case "mid" -> UNetConfig.from(JsonConfig.of(MID_UNET));
+            default -> Sd15Shapes.unet();
+        };
+    }
+
+    /** The mid UNet with a 4-layer, 256-wide CLIP text encoder over the bundled 1000-token tokenizer. */
+    private static TrainingModel midModel(NDManager manager) throws IOException {
+        Path dir = Files.createTempDirectory("likeness-bench-mid");
+        try {
+            TinyModelGenerator.Spec tiny = TinyModelGenerator.tinySd();
+            ClipTextConfig text = ClipTextConfig.from(JsonConfig.of("""
+                    {"bos_token_id": 0, "eos_token_id": 2, "hidden_size": 256, "intermediate_size": 1024,
+                     "num_attention_heads": 4, "num_hidden_layers": 4, "pad_token_id": 1, "vocab_size": 1000,
+                     "hidden_act": "quick_gelu", "max_position_embeddings": 77}"""));
+            TinyModelGenerator.write(dir, new TinyModelGenerator.Spec(UNetConfig.from(JsonConfig.of(MID_UNET)),
+                    tiny.vae(), text), 0);
+            return TrainingModels.load(dir, manager);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** SVDiff's one-off SVD of the config's UNet into the cache, timed apart from any training step. */
+    private void precomputeSvd() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long start = System.nanoTime();
+            UNet2DConditionModel unet = new UNet2DConditionModel(unetConfig());
+            RandomInit.initialize(unet, 0, manager);
+            double build = (System.nanoTime() - start) / 1e9;
+            long factors = TrainingBenchmark.factorValues(unet);
+            Path dir = svdCache != null ? svdCache : SvdiffMethod.defaultCacheDir();
+            out.printf("%s UNet (%,d params) built in %.1f s; SVD factors U+S+Vh: %,d float32 = %.2f GB -> %s%n",
+                    config, unet.parameterCount(), build, factors, factors * 4 / 1e9, dir);
+            double seconds = TrainingBenchmark.precomputeSvd(unet, dir, 100_000_000L, manager);
+            out.printf("one-off SVD (digest + decompositions + cache writes): %.1f s; peak RSS %d MiB; load average %s%n",
+                    seconds, TrainingBenchmark.peakRssMb(), loadAverage());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -1,34 +1,132 @@
 package dev.likeness.training;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.likeness.engine.nn.Module;
+import dev.likeness.engine.nn.Parameter;
 import dev.likeness.training.data.LatentDistribution;
+import dev.likeness.training.linalg.FolderSpectralStore;
+import dev.likeness.training.linalg.SpectralCache;
 import dev.likeness.training.loop.Trainer;
+import dev.likeness.training.method.svdiff.SvdiffMethod;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Measures training-step cost per method on a model folder: mean wall time per optimizer step after warm-up and the
- * process's peak resident memory. Uses random latents (no VAE pass), so it isolates the step itself. Called by the
- * CLI's {@code bench} command.
+ * Measures training-step cost per method: wall time per optimizer step after warm-up and the process's peak
+ * resident memory, on a model folder or an in-memory model ({@link Sd15Shapes#randomModel}). Uses random latents (no
+ * VAE pass), so it isolates the step itself. The method's attach (for SVDiff: the SVD of the base, or loading it from
+ * the cache) is timed separately from the steps. Called by the CLI's {@code bench} command.
  */
 public final class TrainingBenchmark {
 
     /**
-     * @param msPerStep       mean milliseconds per optimizer step (after warm-up)
-     * @param peakRssMb       peak resident set size of the process so far (VmHWM), MiB
-     * @param trainableParams number of trained scalars
+     * What to run.
+     *
+     * @param resolution       pixel resolution (latents are resolution / 8)
+     * @param initializerToken Textual Inversion's initializer word (a single token of the model's tokenizer)
+     * @param svdCacheDir      SVDiff's SVD cache folder ({@code null}: the method's default)
+     * @param statePrecision   AdamW moment precision
+     * @param plainBaseline    also time a plain UNet forward + MSE + backward (all UNet weights trainable, no
+     *                         optimizer) after the method's steps: the denominator of the method's overhead
      */
-    public record Result(String method, int resolution, int batchSize, int steps, double msPerStep, long peakRssMb,
-                         long trainableParams) {
+    public record Settings(String methodId, int resolution, int batchSize, int warmup, int steps,
+                           String initializerToken, Path svdCacheDir, TrainingConfig.StatePrecision statePrecision,
+                           boolean plainBaseline) {
+
+        public Settings {
+            if (resolution % 8 != 0 || resolution <= 0) {
+                throw new IllegalArgumentException("resolution must be a positive multiple of 8, got " + resolution);
+            }
+            if (batchSize < 1 || warmup < 0 || steps < 1) {
+                throw new IllegalArgumentException("need batch >= 1, warmup >= 0, steps >= 1; got batch " + batchSize
+                        + ", warmup " + warmup + ", steps " + steps);
+            }
+        }
+
+        public static Settings of(String methodId, int resolution, int batchSize, int warmup, int steps) {
+            return new Settings(methodId, resolution, batchSize, warmup, steps, "dog", null,
+                    TrainingConfig.StatePrecision.FLOAT32, false);
+        }
+
+        public Settings withInitializerToken(String token) {
+            return new Settings(methodId, resolution, batchSize, warmup, steps, token, svdCacheDir, statePrecision,
+                    plainBaseline);
+        }
+
+        public Settings withSvdCacheDir(Path dir) {
+            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, dir, statePrecision,
+                    plainBaseline);
+        }
+
+        public Settings withStatePrecision(TrainingConfig.StatePrecision p) {
+            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, svdCacheDir, p,
+                    plainBaseline);
+        }
+
+        public Settings withPlainBaseline(boolean on) {
+            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, svdCacheDir,
+                    statePrecision, on);
+        }
+    }
+
+    /**
+     * @param msPerStep        mean milliseconds per optimizer step (after warm-up)
+     * @param minMsPerStep     fastest timed step
+     * @param peakRssMb        peak resident set size of the process after the method's steps (VmHWM), MiB
+     * @param trainableParams  number of trained scalars
+     * @param attachSeconds    building the trainer: method attach (SVDiff: SVD or cache load) + optimizer state
+     * @param attachPeakRssMb  VmHWM right after attach, MiB
+     * @param svdComputed      SVDiff: matrices decomposed during attach (0 = all from the cache); -1 otherwise
+     * @param recomposeMs      SVDiff: recomposing every wrapped weight once, no autograd (what each forward adds);
+     *                         NaN otherwise
+     * @param plainMs          plain UNet forward + MSE + backward, if asked; NaN otherwise
+     */
+    public record Result(String method, int resolution, int batchSize, int steps, double msPerStep,
+                         double minMsPerStep, long peakRssMb, long trainableParams, double attachSeconds,
+                         long attachPeakRssMb, int svdComputed, double recomposeMs, double plainMs) {
+
+        /** step ÷ plain forward+backward (NaN without the baseline). */
+        public double stepToPlain() {
+            return msPerStep / plainMs;
+        }
+
         @Override
         public String toString() {
-            return String.format("%-18s %4d px  batch %d  %8.1f ms/step  peak RSS %6d MiB  %,d trainable", method,
-                    resolution, batchSize, msPerStep, peakRssMb, trainableParams);
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                    "%-18s %4d px  batch %d  %10.1f ms/step (min %.1f, %d timed)  peak RSS %6d MiB  %,d trainable"
+                            + "  attach %.1f s (peak %d MiB)", method, resolution, batchSize, msPerStep,
+                    minMsPerStep, steps, peakRssMb, trainableParams, attachSeconds, attachPeakRssMb));
+            if (svdComputed >= 0) {
+                s.append(String.format(Locale.ROOT, "  SVD: %s", svdComputed == 0 ? "all factors from the cache"
+                        : svdComputed + " matrices decomposed"));
+            }
+            if (!Double.isNaN(recomposeMs)) {
+                s.append(String.format(Locale.ROOT, "  recomposition %.1f ms/forward", recomposeMs));
+            }
+            if (!Double.isNaN(plainMs)) {
+                s.append(String.format(Locale.ROOT, "  plain fwd+bwd %.1f ms (step/plain %.2f", plainMs,
+                        stepToPlain()));
+                if (!Double.isNaN(recomposeMs)) {
+                    s.append(String.format(Locale.ROOT, ", recomposition/plain %.3f", recomposeMs / plainMs));
+                }
+                s.append(')');
+            }
+            return s.toString();
         }
     }
 
@@ -51,30 +149,189 @@ public final class TrainingBenchmark {
      */
     public static Result measure(Path modelDir, String methodId, int resolution, int batchSize, int warmup, int steps,
                                  String initializerToken) throws IOException {
-        TrainingConfig cfg = TrainingConfig.builder(methodId).instancePrompt("a photo of {id} dog")
-                .initializerToken(initializerToken).classNoun("dog").resolution(resolution).batchSize(batchSize)
-                .maxSteps(warmup + steps).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             TrainingModel model = TrainingModels.load(modelDir, manager);
-            try (Trainer trainer = new Trainer(model, Methods.byId(methodId), cfg, manager)) {
-                int factor = vaeDownscale(model);
-                int side = resolution / factor;
-                NDManager dataManager = manager.newSubManager();
-                NDArray mean = dataManager.randomNormal(0, 1, new Shape(2, 4, side, side), DataType.FLOAT32);
-                NDArray std = dataManager.full(new Shape(2, 4, side, side), 0.01f);
-                trainer.useData(new LatentDistribution(mean, std), null);
-                for (int i = 0; i < warmup; i++) {
-                    trainer.runStep();
-                }
+            return measure(model, Settings.of(methodId, resolution, batchSize, warmup, steps)
+                    .withInitializerToken(initializerToken), manager);
+        }
+    }
+
+    /** Measures on an already built model (left frozen and unmodified, except DreamBooth's in-place update). */
+    public static Result measure(TrainingModel model, Settings s, NDManager manager) throws IOException {
+        TrainingConfig cfg = TrainingConfig.builder(s.methodId()).instancePrompt("a photo of {id} dog")
+                .initializerToken(s.initializerToken()).classNoun("dog").resolution(s.resolution())
+                .batchSize(s.batchSize()).maxSteps(s.warmup() + s.steps())
+                .optimizerStatePrecision(s.statePrecision()).build();
+        SpectralCache cache = null;
+        FineTuningMethod method;
+        if (s.methodId().equals(SvdiffMethod.ID)) {
+            cache = new SpectralCache(new FolderSpectralStore(s.svdCacheDir() != null ? s.svdCacheDir()
+                    : SvdiffMethod.defaultCacheDir()));
+            method = new SvdiffMethod(cache);
+        } else {
+            method = Methods.byId(s.methodId());
+        }
+        int side = s.resolution() / vaeDownscale(model);
+        Result result;
+        long attachStart = System.nanoTime();
+        try (Trainer trainer = new Trainer(model, method, cfg, manager)) {
+            double attachSeconds = (System.nanoTime() - attachStart) / 1e9;
+            long attachPeak = peakRssMb();
+            NDManager dataManager = manager.newSubManager();
+            NDArray mean = dataManager.randomNormal(0, 1, new Shape(2, 4, side, side), DataType.FLOAT32);
+            NDArray std = dataManager.full(new Shape(2, 4, side, side), 0.01f);
+            trainer.useData(new LatentDistribution(mean, std), null);
+            for (int i = 0; i < s.warmup(); i++) {
+                trainer.runStep();
+            }
+            double total = 0;
+            double min = Double.MAX_VALUE;
+            for (int i = 0; i < s.steps(); i++) {
                 long start = System.nanoTime();
-                for (int i = 0; i < steps; i++) {
-                    trainer.runStep();
+                trainer.runStep();
+                double ms = (System.nanoTime() - start) / 1e6;
+                total += ms;
+                min = Math.min(min, ms);
+            }
+            long params = trainer.method().trainables().stream().mapToLong(t -> t.array().size()).sum();
+            double recomposeMs = trainer.method() instanceof SvdiffMethod svdiff
+                    ? svdiff.recompositionSeconds(1) * 1e3 : Double.NaN;
+            result = new Result(s.methodId(), s.resolution(), s.batchSize(), s.steps(), total / s.steps(), min,
+                    peakRssMb(), params, attachSeconds, attachPeak, cache == null ? -1 : cache.lastComputed(),
+                    recomposeMs, Double.NaN);
+        }
+        if (s.plainBaseline()) {
+            double plain = plainForwardBackwardMs(model.unet(), model.denoiser(), s.batchSize(), side,
+                    crossAttentionDim(model), Math.min(1, s.warmup()), s.steps(), manager);
+            result = new Result(result.method(), result.resolution(), result.batchSize(), result.steps(),
+                    result.msPerStep(), result.minMsPerStep(), result.peakRssMb(), result.trainableParams(),
+                    result.attachSeconds(), result.attachPeakRssMb(), result.svdComputed(), result.recomposeMs(),
+                    plain);
+        }
+        return result;
+    }
+
+    /**
+     * Mean wall time of a plain UNet forward + MSE + backward with every UNet weight trainable and no optimizer (the
+     * work any fine-tuning step does at least), on random latents {@code [batch, 4, side, side]} and random encoder
+     * states {@code [batch, 77, crossDim]}. Gradients are zeroed and the UNet frozen again afterwards.
+     */
+    public static double plainForwardBackwardMs(Module unet, TrainingModel.Denoiser denoiser, int batch, int side,
+                                                int crossDim, int warmup, int steps, NDManager manager) {
+        List<Parameter> params = new ArrayList<>(unet.namedParameters().values());
+        unet.setTrainable(true);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray latents = m.randomNormal(new Shape(batch, 4, side, side));
+            NDArray target = m.randomNormal(new Shape(batch, 4, side, side));
+            NDArray text = m.randomNormal(new Shape(batch, 77, crossDim));
+            long[] t = new long[batch];
+            java.util.Arrays.fill(t, 500);
+            NDArray timesteps = m.create(t);
+            double total = 0;
+            for (int i = -warmup; i < steps; i++) {
+                long start = System.nanoTime();
+                try (NDScope ignored = new NDScope();
+                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray pred = denoiser.predict(latents, timesteps, text);
+                    gc.backward(pred.sub(target).square().mean());
                 }
-                double ms = (System.nanoTime() - start) / 1e6 / Math.max(1, steps);
-                long params = trainer.method().trainables().stream().mapToLong(t -> t.array().size()).sum();
-                return new Result(methodId, resolution, batchSize, steps, ms, peakRssMb(), params);
+                if (i >= 0) {
+                    total += (System.nanoTime() - start) / 1e6;
+                }
+                for (Parameter p : params) {
+                    JniUtils.zeroGrad((PtNDArray) p.array());
+                }
+            }
+            return total / steps;
+        } finally {
+            unet.setTrainable(false);
+        }
+    }
+
+    /**
+     * SVDiff's one-off SVD of a module, computed into the cache in chunks of about {@code chunkValues} factor
+     * values, so that at most one chunk's factors are on the Java heap at once (the cache otherwise holds every
+     * factor of the module on the heap and natively before it writes them: ~2 × 4.5 GB for SD 1.5's UNet). The cache
+     * key is the digest {@link SvdiffMethod} uses, so a later attach finds every factor.
+     *
+     * @return seconds spent (digest + decompositions + writes)
+     */
+    public static double precomputeSvd(Module module, Path cacheDir, long chunkValues, NDManager manager)
+            throws IOException {
+        long start = System.nanoTime();
+        SpectralCache cache = new SpectralCache(new FolderSpectralStore(cacheDir));
+        try (NDManager scratch = manager.newSubManager()) {
+            Map<String, NDArray> matrices = matrixViews(module, scratch);
+            String digest = SpectralCache.sha256(matrices);
+            Map<String, NDArray> chunk = new LinkedHashMap<>();
+            long values = 0;
+            for (Map.Entry<String, NDArray> e : matrices.entrySet()) {
+                chunk.put(e.getKey(), e.getValue());
+                values += factorValues(e.getValue().getShape());
+                if (values >= chunkValues) {
+                    decompose(cache, digest, chunk, scratch);
+                    chunk.clear();
+                    values = 0;
+                }
+            }
+            if (!chunk.isEmpty()) {
+                decompose(cache, digest, chunk, scratch);
             }
         }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void decompose(SpectralCache cache, String digest, Map<String, NDArray> chunk, NDManager parent)
+            throws IOException {
+        try (NDManager out = parent.newSubManager()) {
+            cache.factors(digest, chunk, out);
+        }
+    }
+
+    /** Float32 values of the thin SVD factors of one {@code [m, n]} matrix: {@code U [m, k] + S [k] + Vh [k, n]}. */
+    public static long factorValues(Shape matrix) {
+        long m = matrix.get(0);
+        long n = matrix.size() / m;
+        long k = Math.min(m, n);
+        return m * k + k + k * n;
+    }
+
+    /** Float32 values of the SVD factors of every matrix weight SVDiff wraps in {@code module}. */
+    public static long factorValues(Module module) {
+        long total = 0;
+        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+            Shape shape = e.getValue().shape();
+            if (SvdiffMethod.isTarget(e.getKey(), shape) && shape.dimension() >= 2) {
+                total += factorValues(shape);
+            }
+        }
+        return total;
+    }
+
+    // the [m, n] views SvdiffMethod decomposes, in its order (its digest is the cache key)
+    private static Map<String, NDArray> matrixViews(Module module, NDManager scratch) {
+        Map<String, NDArray> matrices = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+            Parameter p = e.getValue();
+            if (SvdiffMethod.isTarget(e.getKey(), p.shape()) && p.shape().dimension() >= 2) {
+                if (p.array() == null) {
+                    throw new IllegalStateException("weight '" + e.getKey() + "' is not loaded");
+                }
+                long m = p.shape().get(0);
+                NDArray view = p.array().reshape(m, p.shape().size() / m);
+                view.attach(scratch); // reshape lands in the model's manager
+                matrices.put(e.getKey(), view);
+            }
+        }
+        return matrices;
+    }
+
+    private static int crossAttentionDim(TrainingModel model) {
+        if (model.unet() instanceof dev.likeness.engine.model.unet.UNet2DConditionModel unet) {
+            return unet.config().crossAttentionDim().get(0);
+        }
+        throw new IllegalArgumentException("plain baseline needs a UNet2DConditionModel, got "
+                + model.unet().getClass().getSimpleName());
     }
 
     private static int vaeDownscale(TrainingModel model) {
@@ -86,9 +343,18 @@ public final class TrainingBenchmark {
 
     /** Peak resident memory of this process in MiB (Linux VmHWM; 0 elsewhere). */
     public static long peakRssMb() {
+        return procStatusMb("VmHWM:");
+    }
+
+    /** Current resident memory of this process in MiB (Linux VmRSS; 0 elsewhere). */
+    public static long rssMb() {
+        return procStatusMb("VmRSS:");
+    }
+
+    private static long procStatusMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
                 }
             }
