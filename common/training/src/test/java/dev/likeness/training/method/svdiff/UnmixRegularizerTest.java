@@ -149,13 +149,16 @@ class UnmixRegularizerTest {
                 System.out.printf("unmix loss of the base tiny-sd on a mixed prompt: %.4g%n", value);
                 assertThat(value).isPositive().isLessThan(1f);
                 long withGradient = 0;
+                double squares = 0;
                 for (TrainableTensor t : method.trainables()) {
                     try (NDArray g = t.array().getGradient()) {
                         if (g.abs().sum().getFloat() > 0) {
                             withGradient++;
                         }
+                        squares += g.square().sum().getFloat();
                     }
                 }
+                System.out.printf("gradient norm of L_unmix (unweighted) over the shifts: %.3g%n", Math.sqrt(squares));
                 // the term depends on everything before the cross-attention softmaxes (not on ff/proj_out after the
                 // last of them, nor the up path below it): many but not all shifts
                 System.out.printf("%d of %d spectral shifts get a gradient from the unmix term%n", withGradient,
