@@ -27,11 +27,16 @@ public final class ClipCommand {
     }
 
     public static void main(String[] args) throws IOException {
-        System.exit(run(List.of(args), System.out));
+        run(args);
     }
 
-    /** Runs the command; returns the process exit code. */
-    public static int run(List<String> args, PrintStream log) throws IOException {
+    /** {@code WorldModelsTool clip …}: logs to standard output. */
+    public static void run(String[] args) throws IOException {
+        run(List.of(args), System.out);
+    }
+
+    /** Runs the command. */
+    public static void run(List<String> args, PrintStream log) throws IOException {
         Map<String, String> opt = parse(args);
         int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
         // before the engine starts: libtorch reads these once
@@ -79,7 +84,6 @@ public final class ClipCommand {
             log.printf(Locale.ROOT, "done: %d steps, %.1f min of training this run%n", trainer.step(),
                     (System.nanoTime() - start) / 6e10);
         }
-        return 0;
     }
 
     private static void checkpoint(ClipTrainer trainer, Path ckpt, Path out, boolean half,

@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -24,15 +26,26 @@ import java.util.function.Function;
  * training of its own: the judge of the base model's quality bar ("does a render of 'a red ball …' show a red
  * ball?").
  *
- * <p>{@link Prompting#JOINT} (the default, chosen by measured accuracy: see the bundle's TRAINING.md) scores every
- * base look "a {colour} [{pattern}] {class}" (8 × 11 × 4 prompts), turns the scores into probabilities with the
- * model's own logit scale and sums them per class, colour and pattern. {@link Prompting#SEPARATE} asks one question
- * per attribute ("a photo of a {class}", "a {colour} object", "a {pattern} object").
+ * <p>Scores are turned into probabilities with the model's own logit scale (softmax within each group of prompts)
+ * and summed per class, colour and pattern; e.g. {@link Prompting#JOINT} scores all 8 × 11 × 4 base looks
+ * "a {colour} [{pattern}] {class}" and adds each look's probability to its class, colour and pattern. The bundle's
+ * TRAINING.md gives the measured accuracy of each {@link Prompting}.
  */
 public final class ZeroShotClassifier implements AutoCloseable {
 
     /** How prompts are formed. */
-    public enum Prompting { JOINT, SEPARATE }
+    public enum Prompting {
+        /** Every base look "a {colour} [{pattern}] {class}", votes summed per attribute. */
+        JOINT,
+        /** "a {colour} {class}" for class and colour, "a {pattern} object" for the pattern. */
+        COLOUR_CLASS,
+        /** One question per attribute: "a photo of a {class}", "a {colour} object", "a {pattern} object". */
+        SEPARATE
+    }
+
+    /** A prompt, its softmax group, and the attribute values it speaks for (-1: none). */
+    private record Prompt(String text, int group, int cls, int colour, int pattern) {
+    }
 
     /** What the classifier sees in one image. */
     public record Prediction(ObjectClass objectClass, Colour colour, Pattern pattern) {
@@ -46,7 +59,7 @@ public final class ZeroShotClassifier implements AutoCloseable {
     private final Prompting prompting;
     private final float logitScale;
     private final AutoCloseable owner;
-    // JOINT: one row per (class, colour, pattern), class-major; SEPARATE: classes, then colours, then patterns
+    private final List<Prompt> prompts;
     private final float[][] promptEmbeds;
 
     private ZeroShotClassifier(Function<List<RgbImage>, float[][]> images, Function<List<String>, float[][]> texts,
@@ -55,7 +68,8 @@ public final class ZeroShotClassifier implements AutoCloseable {
         this.prompting = prompting;
         this.logitScale = logitScale;
         this.owner = owner;
-        this.promptEmbeds = normalize(texts.apply(prompts(prompting)));
+        this.prompts = prompts(prompting);
+        this.promptEmbeds = normalize(texts.apply(prompts.stream().map(Prompt::text).toList()));
     }
 
     /** Loads a world CLIP folder (weights, processor, tokenizer files). */
@@ -97,24 +111,48 @@ public final class ZeroShotClassifier implements AutoCloseable {
         return new ZeroShotClassifier(imgs, texts, logitScale(model), prompting, null);
     }
 
-    /** The prompts of a prompting scheme, in the order {@link #predict} expects their embeddings. */
-    static List<String> prompts(Prompting prompting) {
-        List<String> out = new ArrayList<>();
-        if (prompting == Prompting.JOINT) {
-            for (ObjectClass c : CLASSES) {
-                for (Colour k : COLOURS) {
-                    for (Pattern p : PATTERNS) {
-                        out.add("a " + k.word() + (p.adjective() == null ? "" : " " + p.adjective()) + " "
-                                + c.noun());
+    /** The prompts of a prompting scheme. */
+    private static List<Prompt> prompts(Prompting prompting) {
+        List<Prompt> out = new ArrayList<>();
+        switch (prompting) {
+            case JOINT -> {
+                for (int c = 0; c < CLASSES.size(); c++) {
+                    for (int k = 0; k < COLOURS.size(); k++) {
+                        for (int p = 0; p < PATTERNS.size(); p++) {
+                            String adj = PATTERNS.get(p).adjective();
+                            out.add(new Prompt("a " + COLOURS.get(k).word() + (adj == null ? "" : " " + adj) + " "
+                                    + CLASSES.get(c).noun(), 0, c, k, p));
+                        }
                     }
                 }
             }
-        } else {
-            CLASSES.forEach(c -> out.add("a photo of a " + c.noun()));
-            COLOURS.forEach(k -> out.add("a " + k.word() + " object"));
-            PATTERNS.forEach(p -> out.add("a " + (p.adjective() == null ? "plain" : p.adjective()) + " object"));
+            case COLOUR_CLASS -> {
+                for (int c = 0; c < CLASSES.size(); c++) {
+                    for (int k = 0; k < COLOURS.size(); k++) {
+                        out.add(new Prompt("a " + COLOURS.get(k).word() + " " + CLASSES.get(c).noun(), 0, c, k, -1));
+                    }
+                }
+                addPatternPrompts(out, 1);
+            }
+            case SEPARATE -> {
+                for (int c = 0; c < CLASSES.size(); c++) {
+                    out.add(new Prompt("a photo of a " + CLASSES.get(c).noun(), 0, c, -1, -1));
+                }
+                for (int k = 0; k < COLOURS.size(); k++) {
+                    out.add(new Prompt("a " + COLOURS.get(k).word() + " object", 1, -1, k, -1));
+                }
+                addPatternPrompts(out, 2);
+            }
+            default -> throw new IllegalArgumentException("unknown prompting " + prompting);
         }
         return out;
+    }
+
+    private static void addPatternPrompts(List<Prompt> out, int group) {
+        for (int p = 0; p < PATTERNS.size(); p++) {
+            String adj = PATTERNS.get(p).adjective();
+            out.add(new Prompt("a " + (adj == null ? "plain" : adj) + " object", group, -1, -1, p));
+        }
     }
 
     /** One prediction per image. Images must be in the model's input size or are resized by its processor. */
@@ -126,7 +164,7 @@ public final class ZeroShotClassifier implements AutoCloseable {
             for (int j = 0; j < sim.length; j++) {
                 sim[j] = dot(e, promptEmbeds[j]);
             }
-            out.add(prompting == Prompting.JOINT ? joint(sim) : separate(sim));
+            out.add(vote(sim));
         }
         return out;
     }
@@ -136,34 +174,30 @@ public final class ZeroShotClassifier implements AutoCloseable {
         return new RgbImage(image.width(), image.height(), image.rgb());
     }
 
-    private Prediction joint(float[] sim) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : sim) {
-            max = Math.max(max, s);
+    // softmax at the model's logit scale within each prompt group, probabilities summed per attribute value
+    private Prediction vote(float[] sim) {
+        Map<Integer, Double> groupMax = new HashMap<>();
+        for (int j = 0; j < sim.length; j++) {
+            groupMax.merge(prompts.get(j).group(), (double) sim[j], Math::max);
         }
         double[] byClass = new double[CLASSES.size()];
         double[] byColour = new double[COLOURS.size()];
         double[] byPattern = new double[PATTERNS.size()];
-        int j = 0;
-        for (int c = 0; c < byClass.length; c++) {
-            for (int k = 0; k < byColour.length; k++) {
-                for (int p = 0; p < byPattern.length; p++) {
-                    double w = Math.exp(logitScale * (sim[j++] - max));
-                    byClass[c] += w;
-                    byColour[k] += w;
-                    byPattern[p] += w;
-                }
+        for (int j = 0; j < sim.length; j++) {
+            Prompt p = prompts.get(j);
+            double w = Math.exp(logitScale * (sim[j] - groupMax.get(p.group())));
+            if (p.cls() >= 0) {
+                byClass[p.cls()] += w;
+            }
+            if (p.colour() >= 0) {
+                byColour[p.colour()] += w;
+            }
+            if (p.pattern() >= 0) {
+                byPattern[p.pattern()] += w;
             }
         }
         return new Prediction(CLASSES.get(argMax(byClass)), COLOURS.get(argMax(byColour)),
                 PATTERNS.get(argMax(byPattern)));
-    }
-
-    private Prediction separate(float[] sim) {
-        int nc = CLASSES.size();
-        int nk = COLOURS.size();
-        return new Prediction(CLASSES.get(argMax(sim, 0, nc)), COLOURS.get(argMax(sim, nc, nc + nk)),
-                PATTERNS.get(argMax(sim, nc + nk, sim.length)));
     }
 
     private static int argMax(double[] v) {
@@ -172,14 +206,6 @@ public final class ZeroShotClassifier implements AutoCloseable {
             best = v[i] > v[best] ? i : best;
         }
         return best;
-    }
-
-    private static int argMax(float[] v, int from, int to) {
-        int best = from;
-        for (int i = from + 1; i < to; i++) {
-            best = v[i] > v[best] ? i : best;
-        }
-        return best - from;
     }
 
     private static float dot(float[] a, float[] b) {

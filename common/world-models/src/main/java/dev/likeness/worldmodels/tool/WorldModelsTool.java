@@ -23,6 +23,7 @@ public final class WorldModelsTool {
         COMMANDS.put("vae", dev.likeness.worldmodels.vae.VaeCommand::run);
         COMMANDS.put("base", dev.likeness.worldmodels.base.BaseCommand::run);
         COMMANDS.put("dino", dev.likeness.worldmodels.dino.DinoCommand::run);
+        COMMANDS.put("clip", dev.likeness.worldmodels.clip.ClipCommand::run);
     }
 
     private WorldModelsTool() {
