@@ -94,6 +94,14 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--prior-steps", description = "sampling steps per class image (default: 50)")
     Integer priorSteps;
 
+    @Option(names = "--class-prompt", description = "prompt for the class images and PRES "
+            + "(default: \"a photo of <class noun>\")")
+    String classPrompt;
+
+    @Option(names = "--guidance", description = "classifier-free guidance for class and evaluation images "
+            + "(default: 7.5)")
+    Double guidance;
+
     @Option(names = "--eval-prompt", description = "evaluation prompt (repeatable; default: the DreamBooth "
             + "benchmark's 25 prompts)")
     List<String> evalPrompts = new ArrayList<>();
@@ -193,15 +201,16 @@ public final class SubmitCommand implements Callable<Integer> {
     PersonalizationJob job(String id, Method m, String modelUri, List<String> uris) {
         HyperParameters hp = new HyperParameters(steps, learningRate, null, null, resolution, seed, null, null, null,
                 null, null, checkpointEvery, progressEvery, null, null, null);
-        PriorPreservation pp = prior == null && classImages == null && priorSteps == null ? null
-                : new PriorPreservation(prior, null, classImages, null,
-                priorSteps == null ? null : new SamplerSettings(priorSteps, null, null), null);
+        PriorPreservation pp = prior == null && classImages == null && priorSteps == null && classPrompt == null
+                && guidance == null ? null
+                : new PriorPreservation(prior, classPrompt, classImages, null,
+                priorSteps == null && guidance == null ? null : new SamplerSettings(priorSteps, guidance, null), null);
         EvaluationSettings eval = null;
-        if (!evalPrompts.isEmpty() || evalImages != null || evalSteps != null) {
+        if (!evalPrompts.isEmpty() || evalImages != null || evalSteps != null || guidance != null) {
             eval = new EvaluationSettings(evalPrompts.isEmpty() ? null : EvaluationProtocol.CUSTOM,
                     evalPrompts.isEmpty() ? null : List.copyOf(evalPrompts), evalImages,
                     evalImages == null ? null : LongStream.range(0, evalImages).boxed().toList(),
-                    evalSteps == null ? null : new SamplerSettings(evalSteps, null, null));
+                    evalSteps == null && guidance == null ? null : new SamplerSettings(evalSteps, guidance, null));
         }
         List<Stage> stages = null;
         if (noEval) {

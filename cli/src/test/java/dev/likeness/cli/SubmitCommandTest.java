@@ -45,6 +45,18 @@ class SubmitCommandTest {
     }
 
     @Test
+    void classPromptAndGuidanceReachPriorAndEvaluation() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--class-prompt", "a photo of a vase",
+                "--guidance", "4");
+        PersonalizationJob job = Messages.normalize(cmd.job("j4", Method.SVDIFF, MODEL, IMAGES));
+        assertThat(job.priorPreservation().classPrompt()).isEqualTo("a photo of a vase");
+        assertThat(job.priorPreservation().sampler().guidance()).isEqualTo(4.0);
+        assertThat(job.priorPreservation().sampler().steps()).isEqualTo(50);
+        assertThat(job.evaluation().sampler().guidance()).isEqualTo(4.0);
+        assertThat(job.evaluation().protocol()).isEqualTo(EvaluationProtocol.DREAMBOOTH_OBJECTS);
+    }
+
+    @Test
     void noEvalAndNoPriorShortenTheRoutingSlip() {
         SubmitCommand cmd = parse("--images", "x", "--class-noun", "dog", "--method", "lora", "--no-eval");
         PersonalizationJob job = Messages.normalize(cmd.job("j2", SubmitCommand.method(cmd.method), MODEL, IMAGES));
