@@ -14,6 +14,11 @@ import dev.likeness.training.TrainingModel;
 import dev.likeness.training.TrainingModels;
 import dev.likeness.training.data.TrainingImages;
 import dev.likeness.training.loop.NanLossException;
+import dev.likeness.training.method.dreambooth.IdentifierSelector;
+import dev.likeness.training.method.svdiff.CutMixTraining;
+import dev.likeness.training.method.svdiff.CutMixUnmix;
+import dev.likeness.training.method.svdiff.SvdiffMethod;
+import dev.likeness.training.method.svdiff.UnmixRegularizer;
 import dev.likeness.training.loop.Trainer;
 import dev.likeness.training.loop.TrainingResult;
 import dev.likeness.training.loop.ValidationHook;
@@ -73,6 +78,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--num-vectors", defaultValue = "1", description = "Textual Inversion vectors") int numVectors;
     @Option(names = "--initializer-token", description = "Textual Inversion initializer (default: class noun)")
     String initializerToken;
+    @Option(names = "--cut-mix-images",
+            description = "SVDiff: folder of a second subject's images; trains both with Cut-Mix-Unmix")
+    Path cutMixImages;
+    @Option(names = "--cut-mix-class-noun", description = "class noun of the second subject (e.g. sculpture)")
+    String cutMixClassNoun;
+    @Option(names = "--cut-mix-probability", defaultValue = "0.6", description = "share of cut-and-mixed samples")
+    float cutMixProbability;
+    @Option(names = "--unmix-weight", defaultValue = "1e-3",
+            description = "Cut-Mix-Unmix: weight of the unmix term on cross-attention maps (0 = off)")
+    float unmixWeight;
     @Option(names = "--checkpoint-every", defaultValue = "0") int checkpointEvery;
     @Option(names = "--checkpoint-dir", description = "default: <output>/checkpoints") Path checkpointDir;
     @Option(names = "--resume", description = "continue from the latest checkpoint") boolean resume;
@@ -97,13 +112,24 @@ public final class TrainCommand implements Callable<Integer> {
                 .trainTextEncoder(trainTextEncoder).saveFp16(fp16).loraRank(rank).numVectors(numVectors)
                 .initializerToken(initializerToken != null ? initializerToken : classNoun)
                 .checkpointEvery(checkpointEvery).checkpointDir(checkpointEvery > 0 || resume ? ckpt : null)
-                .validationPrompt(validationPrompt).validationEvery(validationEvery)
+                .validationPrompt(validationPrompt).validationEvery(validationEvery).unmixWeight(unmixWeight)
                 .optimizerStatePrecision(fp16OptimizerState ? TrainingConfig.StatePrecision.FLOAT16
                         : TrainingConfig.StatePrecision.FLOAT32);
         if (lr != null) {
             b.learningRate(lr);
         }
+        if (cutMixImages != null) {
+            if (!method.equals(SvdiffMethod.ID) || classNoun == null || cutMixClassNoun == null) {
+                throw new IllegalArgumentException("--cut-mix-images trains two subjects with SVDiff: it needs"
+                        + " --method svdiff, --class-noun (first subject) and --cut-mix-class-noun (second)");
+            }
+            b.methodOption(CutMixTraining.OPTION_PROBABILITY, Float.toString(cutMixProbability));
+        }
         TrainingConfig cfg = b.build();
+        if (cutMixImages != null && cfg.withPriorPreservation()) {
+            throw new IllegalArgumentException("--cut-mix-images does not support prior preservation yet: drop the"
+                    + " class images");
+        }
         try (StableDiffusionModel sd = StableDiffusionModel.load(model)) {
             NDManager manager = sd.manager();
             TextToImagePipeline pipeline = new TextToImagePipeline(sd);
@@ -116,6 +142,11 @@ public final class TrainCommand implements Callable<Integer> {
             NDArray instancePixels = TrainingImages.load(TrainingImages.list(images), resolution, true, manager);
             TrainingModel trainingModel = TrainingModels.from(sd);
             try (Trainer trainer = new Trainer(trainingModel, Methods.byId(method), cfg, manager)) {
+                if (cutMixImages != null) {
+                    NDArray second = TrainingImages.load(TrainingImages.list(cutMixImages), resolution, true, manager);
+                    cutMix(trainer, cfg, instancePixels, second);
+                    return 0;
+                }
                 trainer.useImages(instancePixels, classPixels);
                 if (resume) {
                     trainer.resumeFromLatest().ifPresentOrElse(
@@ -136,6 +167,33 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         return 0;
+    }
+
+    // two subjects: the first keeps the method's identifier, the second gets the next rare-token identifier
+    private void cutMix(Trainer trainer, TrainingConfig cfg, NDArray first, NDArray second) throws Exception {
+        String idA = ((SvdiffMethod) trainer.method()).identifier();
+        String idB = idA;
+        for (long k = 1; idB.equals(idA); k++) {
+            idB = IdentifierSelector.select(trainer.model().tokenizer(), seed + k, 1);
+        }
+        CutMixUnmix.Subject a = new CutMixUnmix.Subject(idA, classNoun);
+        CutMixUnmix.Subject b = new CutMixUnmix.Subject(idB, cutMixClassNoun);
+        try (CutMixTraining training = new CutMixTraining(trainer, cfg, a, first, b, second)) {
+            if (resume) {
+                trainer.resumeFromLatest().ifPresent(c -> out.println("resumed from " + c.dir() + " at step "
+                        + c.step()));
+            }
+            out.println("training svdiff with Cut-Mix-Unmix on '" + CutMixUnmix.mixedPrompt(idA + " " + classNoun,
+                    idB + " " + cutMixClassNoun) + "' for " + steps + " steps");
+            long start = System.nanoTime();
+            int ran = training.train(o -> out.printf("step %d/%d  loss %.5f  unmix %.3g  lr %.3g%n", trainer.step(),
+                    steps, o.loss(), o.regularizers().getOrDefault(UnmixRegularizer.TERM, 0f), o.learningRate()))
+                    .size();
+            trainer.writeArtifact(output);
+            out.printf("done: %d steps, %.0f ms/step; identifiers %s (%s), %s (%s); artifact in %s%n", ran,
+                    (System.nanoTime() - start) / 1e6 / Math.max(1, ran), idA, classNoun, idB, cutMixClassNoun,
+                    output);
+        }
     }
 
     private void ensureClassImages(TextToImagePipeline pipeline, Path dir, TrainingConfig cfg, NDManager manager)
