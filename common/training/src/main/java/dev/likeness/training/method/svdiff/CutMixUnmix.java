@@ -12,9 +12,8 @@ import java.util.SplittableRandom;
  * drawn at random, so the swapped form appears as often); otherwise one subject alone. Prior-preservation samples are
  * mixed the same way with the class nouns ({@code "photo of a dog on the left and a sculpture on the right"}).
  *
- * <p>The "unmix" regulariser on cross-attention maps (penalising attention of one subject's token on the other half)
- * needs attention maps out of the UNet, which the engine does not expose: it is not implemented. {@link #halfMask}
- * gives the region masks it would use.
+ * <p>The "unmix" regulariser on the cross-attention maps of mixed samples is {@link UnmixRegularizer}; two-subject
+ * training with both is {@link CutMixTraining}.
  *
  * <p>Deterministic for a seed; images are {@code [channels, height, width]}.
  */
