@@ -30,13 +30,14 @@ import java.util.Optional;
  * {@code WorldModelsTool dino}: trains the world DINO-style encoder, resumable.
  *
  * <pre>
- * dino --checkpoint-dir DIR [--steps 1500] [--resume] [--out VIT_FOLDER] [--threads 1] [--batch 48]
+ * dino --checkpoint-dir DIR [--steps 1500] [--prototype-weight 1] [--resume] [--out VIT_FOLDER] [--threads 1] [--batch 32]
  *      [--hidden 128 --layers 4 --heads 4] [--lr 1e-3] [--warmup 100] [--pool 24] [--refresh 16]
  *      [--seed 20260508] [--checkpoint-every 100] [--log-every 10] [--bench N]
  * dino --check VIT_FOLDER
  * </pre>
  *
- * {@code --batch} counts identities (two views each). Appends {@code step,loss,accuracy,lr,grad_norm,seconds} to
+ * {@code --batch} counts identities (two views each); {@code --prototype-weight 0} trains with the contrastive loss
+ * only. Appends {@code step,loss,contrastive,prototype,accuracy,prototype_accuracy,lr,grad_norm,seconds} to
  * {@code DIR/loss.csv}. At the end writes a final checkpoint and, with {@code --out}, the evaluator folder, then
  * prints the subject separation check on it ({@code --check} prints only that).
  */
@@ -62,6 +63,8 @@ public final class DinoCommand {
                 .withArchitecture(intOpt(o, "hidden", r.hidden()), intOpt(o, "layers", r.layers()),
                         intOpt(o, "heads", r.heads()))
                 .withPool(intOpt(o, "pool", r.poolViews()), intOpt(o, "refresh", r.refreshPerStep()))
+                .withPrototypeWeight(Float.parseFloat(o.getOrDefault("prototype-weight",
+                        String.valueOf(r.prototypeWeight()))))
                 .withSeed(Long.parseLong(o.getOrDefault("seed", String.valueOf(r.seed()))));
         int checkpointEvery = intOpt(o, "checkpoint-every", 100);
         int logEvery = intOpt(o, "log-every", 10);
@@ -91,13 +94,15 @@ public final class DinoCommand {
                 while (trainer.step() < r.steps()) {
                     DinoTrainer.StepStats s = trainer.trainStep();
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    Files.writeString(csv, String.format(Locale.ROOT, "%d,%.6f,%.4f,%.6g,%.4f,%.1f%n", s.step() + 1,
-                            s.loss(), s.accuracy(), s.learningRate(), s.gradNorm(), seconds),
+                    Files.writeString(csv, String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.4f,%.4f,%.6g,%.4f,%.1f%n",
+                            s.step() + 1, s.loss(), s.contrastive(), s.prototype(), s.accuracy(),
+                            s.prototypeAccuracy(), s.learningRate(), s.gradNorm(), seconds),
                             StandardOpenOption.APPEND);
                     if (trainer.step() % logEvery == 0) {
                         double rate = (trainer.step() - first) / seconds;
-                        System.out.printf(Locale.ROOT, "step %d/%d loss %.4f acc %.3f lr %.2e |g| %.3f  %.2f s/step,"
-                                        + " eta %.0f s%n", trainer.step(), r.steps(), s.loss(), s.accuracy(),
+                        System.out.printf(Locale.ROOT, "step %d/%d loss %.4f (con %.4f proto %.4f) acc %.3f/%.3f lr"
+                                        + " %.2e |g| %.3f  %.2f s/step, eta %.0f s%n", trainer.step(), r.steps(),
+                                s.loss(), s.contrastive(), s.prototype(), s.accuracy(), s.prototypeAccuracy(),
                                 s.learningRate(), s.gradNorm(), 1 / rate, (r.steps() - trainer.step()) / rate);
                     }
                     if (checkpointEvery > 0 && trainer.step() % checkpointEvery == 0) {
@@ -180,7 +185,8 @@ public final class DinoCommand {
 
     private static void prepareCsv(Path csv, int step) throws IOException {
         if (step == 0 || !Files.exists(csv)) {
-            Files.writeString(csv, "step,loss,accuracy,lr,grad_norm,seconds\n");
+            Files.writeString(csv,
+                    "step,loss,contrastive,prototype,accuracy,prototype_accuracy,lr,grad_norm,seconds\n");
             return;
         }
         // drop rows after the checkpoint we resume from (they are recomputed)

@@ -9,12 +9,13 @@ import dev.likeness.world.dataset.WorldConfig;
  * trained from random init with a supervised contrastive loss over {@link Identity identities} on its CLS embedding.
  *
  * @param identitiesPerBatch distinct identities per step; each contributes two views, so the batch is twice this
- * @param temperature        softmax temperature of the contrastive loss on cosine similarities
+ * @param temperature        softmax temperature of both losses on cosine similarities
+ * @param prototypeWeight    weight of {@link PrototypeLoss} next to {@link SupConLoss} (0: contrast only)
  * @param poolViews          rendered views kept per identity
  * @param refreshPerStep     pool slots re-rendered after each step
  */
 public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, int heads, int intermediate,
-                         int identitiesPerBatch, float temperature, float learningRate, float weightDecay,
+                         int identitiesPerBatch, float temperature, float prototypeWeight, float learningRate, float weightDecay,
                          int warmupSteps, int steps, float maxGradNorm, double secondObjectProbability,
                          int poolViews, int refreshPerStep, long seed) {
 
@@ -26,6 +27,9 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
+        if (!(prototypeWeight >= 0)) {
+            throw new IllegalArgumentException("prototype loss weight must be >= 0, got " + prototypeWeight);
+        }
         if (steps <= 0) {
             throw new IllegalArgumentException("steps must be positive, got " + steps);
         }
@@ -34,7 +38,7 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
 
     /** The shipped recipe. */
     public static DinoRecipe world() {
-        return new DinoRecipe(32, 4, 128, 4, 4, 512, 48, 0.1f, 1e-3f, 0.05f, 100, 1500, 1f, 0.3, 24, 16,
+        return new DinoRecipe(32, 4, 128, 4, 4, 512, 32, 0.1f, 1f, 1e-3f, 0.05f, 100, 1500, 1f, 0.3, 24, 16,
                 WorldConfig.DEFAULT_SEED);
     }
 
@@ -55,37 +59,43 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
 
     public DinoRecipe withSteps(int n) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, learningRate, weightDecay, warmupSteps, n, maxGradNorm, secondObjectProbability,
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, n, maxGradNorm, secondObjectProbability,
                 poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withBatch(int identities) {
-        return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identities, temperature,
+        return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identities, temperature, prototypeWeight,
                 learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability, poolViews,
                 refreshPerStep, seed);
     }
 
     public DinoRecipe withLearningRate(float lr, int warmup) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, lr, weightDecay, warmup, steps, maxGradNorm, secondObjectProbability, poolViews,
+                temperature, prototypeWeight, lr, weightDecay, warmup, steps, maxGradNorm, secondObjectProbability, poolViews,
                 refreshPerStep, seed);
     }
 
     public DinoRecipe withArchitecture(int newHidden, int newLayers, int newHeads) {
         return new DinoRecipe(imageSize, patchSize, newHidden, newLayers, newHeads, 4 * newHidden,
-                identitiesPerBatch, temperature, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
+                identitiesPerBatch, temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
                 secondObjectProbability, poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withPool(int views, int refresh) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
                 views, refresh, seed);
+    }
+
+    public DinoRecipe withPrototypeWeight(float weight) {
+        return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
+                temperature, weight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
+                secondObjectProbability, poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withSeed(long newSeed) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
                 poolViews, refreshPerStep, newSeed);
     }
 }

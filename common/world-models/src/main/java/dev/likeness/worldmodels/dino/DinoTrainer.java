@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -46,8 +47,15 @@ import java.util.stream.Stream;
  */
 public final class DinoTrainer implements AutoCloseable {
 
-    /** What one step did. */
-    public record StepStats(int step, float loss, float accuracy, float learningRate, float gradNorm) {
+    /**
+     * What one step did: total loss, its contrastive and prototype parts (0 when off), in-batch retrieval accuracy
+     * and prototype classification accuracy.
+     */
+    public record StepStats(int step, float loss, float contrastive, float prototype, float accuracy,
+                            float prototypeAccuracy, float learningRate, float gradNorm) {
+    }
+
+    private record Batch(NDArray pixels, int[] identity) {
     }
 
     private static final long BATCH_STREAM = 0xBA7C4L;
@@ -55,6 +63,7 @@ public final class DinoTrainer implements AutoCloseable {
     private static final String OPTIM_PREFIX = "optim.";
     private static final String DECAY = "decay";
     private static final String NO_DECAY = "no_decay";
+    private static final String PROTOTYPES = "prototypes";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DinoRecipe recipe;
@@ -65,6 +74,7 @@ public final class DinoTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final ImageProcessor processor;
+    private final NDArray prototypes; // [identities, hidden], or null without the prototype loss
     private int step;
 
     private DinoTrainer(DinoRecipe recipe, ViewPool pool, NDManager parent) {
@@ -84,6 +94,12 @@ public final class DinoTrainer implements AutoCloseable {
         this.trainables = new ArrayList<>();
         model.namedParameters().forEach((name, p) -> trainables.add(new TrainableTensor(name, p.array(),
                 decays(name, p) ? DECAY : NO_DECAY)));
+        if (recipe.prototypeWeight() > 0) {
+            this.prototypes = initialPrototypes(pool.identities().size(), recipe.hidden(), recipe.seed(), manager);
+            trainables.add(new TrainableTensor(PROTOTYPES, prototypes, NO_DECAY));
+        } else {
+            this.prototypes = null;
+        }
         this.optimizer = new AdamW(trainables, Map.of(
                 DECAY, new AdamW.Group(recipe.learningRate(), recipe.weightDecay()),
                 NO_DECAY, new AdamW.Group(recipe.learningRate(), 0f)), 0.9f, 0.999f, 1e-8f,
@@ -96,6 +112,19 @@ public final class DinoTrainer implements AutoCloseable {
     // weight decay on matrices and convolutions only, as usual for ViTs (not biases, norms, CLS, positions)
     private static boolean decays(String name, Parameter p) {
         return name.endsWith(".weight") && p.shape().dimension() >= 2;
+    }
+
+    // seeded Gaussian rows (only their directions matter)
+    private static NDArray initialPrototypes(int count, int dim, long seed, NDManager m) {
+        SplittableRandom rng = new SplittableRandom(Seeds.mix(seed, 0x9A07L));
+        float[] v = new float[count * dim];
+        for (int i = 0; i < v.length; i++) {
+            double u1 = 1.0 - rng.nextDouble();
+            v[i] = (float) (Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng.nextDouble()));
+        }
+        NDArray a = m.create(v, new Shape(count, dim));
+        a.setRequiresGradient(true);
+        return a;
     }
 
     /** A fresh run from random weights (seeded by the recipe). */
@@ -125,6 +154,18 @@ public final class DinoTrainer implements AutoCloseable {
                 AdamW.copyInto(e.getValue().array(), src); // in place: the optimizer holds these arrays
                 src.close();
             }
+            if (t.prototypes != null) {
+                if (!st.contains(PROTOTYPES)) {
+                    throw new IllegalArgumentException(checkpoint + " has no identity prototypes");
+                }
+                NDArray src = st.loadFloat32(PROTOTYPES, t.manager);
+                if (!src.getShape().equals(t.prototypes.getShape())) {
+                    throw new IllegalArgumentException(checkpoint + " holds prototypes " + src.getShape()
+                            + ", the pool needs " + t.prototypes.getShape());
+                }
+                AdamW.copyInto(t.prototypes, src);
+                src.close();
+            }
             Map<String, NDArray> state = new HashMap<>();
             try (NDManager tmp = t.manager.newSubManager()) {
                 for (String k : st.names()) {
@@ -144,8 +185,9 @@ public final class DinoTrainer implements AutoCloseable {
     }
 
     private static String architecture(DinoRecipe r) {
-        return String.format(Locale.ROOT, "ViT %dpx patch %d hidden %d layers %d heads %d mlp %d", r.imageSize(),
-                r.patchSize(), r.hidden(), r.layers(), r.heads(), r.intermediate());
+        return String.format(Locale.ROOT, "ViT %dpx patch %d hidden %d layers %d heads %d mlp %d%s", r.imageSize(),
+                r.patchSize(), r.hidden(), r.layers(), r.heads(), r.intermediate(),
+                r.prototypeWeight() > 0 ? " + prototypes" : "");
     }
 
     /** The newest {@code dino-*.safetensors} checkpoint in {@code dir}, if any. */
@@ -176,21 +218,36 @@ public final class DinoTrainer implements AutoCloseable {
     public StepStats trainStep() {
         StepStats stats;
         try (NDScope ignored = new NDScope(); NDManager stepManager = manager.newSubManager()) {
-            NDArray pixels = batch(stepManager);
+            Batch b = batch(stepManager);
             float lossValue;
+            float contrastive;
+            float proto = 0;
             float accuracy;
+            float protoAccuracy = 0;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                SupConLoss.Result r = SupConLoss.compute(model.cls(pixels), recipe.temperature());
-                lossValue = r.loss().getFloat();
+                NDArray cls = model.cls(b.pixels());
+                SupConLoss.Result r = SupConLoss.compute(cls, recipe.temperature());
+                NDArray total = r.loss();
+                contrastive = r.loss().getFloat();
                 accuracy = r.accuracy();
-                if (!Float.isFinite(lossValue)) {
-                    throw new IllegalStateException("DINO contrastive loss is " + lossValue + " at step " + step);
+                if (prototypes != null) {
+                    SupConLoss.Result p = PrototypeLoss.compute(cls, prototypes, b.identity(), recipe.temperature());
+                    proto = p.loss().getFloat();
+                    protoAccuracy = p.accuracy();
+                    try (NDArray w = stepManager.full(new Shape(), recipe.prototypeWeight(), DataType.FLOAT32)) {
+                        total = total.add(p.loss().mul(w));
+                    }
                 }
-                collector.backward(r.loss());
+                lossValue = total.getFloat();
+                if (!Float.isFinite(lossValue)) {
+                    throw new IllegalStateException("DINO loss is " + lossValue + " at step " + step);
+                }
+                collector.backward(total);
             }
             double factor = schedule.factor(optimizer.stepCount());
             float norm = update(factor);
-            stats = new StepStats(step, lossValue, accuracy, (float) (recipe.learningRate() * factor), norm);
+            stats = new StepStats(step, lossValue, contrastive, proto, accuracy, protoAccuracy,
+                    (float) (recipe.learningRate() * factor), norm);
         }
         pool.refresh(step);
         step++;
@@ -198,7 +255,7 @@ public final class DinoTrainer implements AutoCloseable {
     }
 
     // the views of this step: [2k, 3, size, size], first views then second views of the same identities
-    private NDArray batch(NDManager m) {
+    private Batch batch(NDManager m) {
         int k = recipe.identitiesPerBatch();
         int ids = pool.identities().size();
         int per = pool.viewsPerIdentity();
@@ -222,7 +279,8 @@ public final class DinoTrainer implements AutoCloseable {
             view[i + k] = b;
         }
         int size = recipe.imageSize();
-        return m.create(pool.pixelValues(identity, view, processor), new Shape(2L * k, 3, size, size));
+        return new Batch(m.create(pool.pixelValues(identity, view, processor), new Shape(2L * k, 3, size, size)),
+                identity);
     }
 
     // clip + AdamW + zero gradients; returns the pre-clip global norm
@@ -253,6 +311,9 @@ public final class DinoTrainer implements AutoCloseable {
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             model.stateDict().forEach((k, v) -> tensors.put(MODEL_PREFIX + k, v));
+            if (prototypes != null) {
+                tensors.put(PROTOTYPES, prototypes);
+            }
             optimizer.state(tmp).forEach((k, v) -> tensors.put(OPTIM_PREFIX + k, v));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("step", String.valueOf(step));
@@ -268,7 +329,8 @@ public final class DinoTrainer implements AutoCloseable {
         try {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("likeness_step", String.valueOf(step));
-            meta.put("likeness_objective", "supervised contrastive over world identities (class, colour, pattern)");
+            meta.put("likeness_objective", "supervised contrastive + prototype cosine-softmax over world identities "
+                    + "(class, colour, pattern)");
             DinoFolder.write(model, folder, meta);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
