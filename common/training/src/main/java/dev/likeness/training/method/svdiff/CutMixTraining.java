@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * side by side with {@code "photo of a [V1] dog on the left and a [V2] sculpture on the right"} (orientation at
  * random), else one of the two alone with {@code "a photo of a [V] dog"}; the {@link UnmixRegularizer} adds
  * {@code λ_unmix · L_unmix} ({@link TrainingConfig#unmixWeight()}) on the mixed rows. Drives a {@link Trainer} built
- * with an {@link SvdiffMethod}, one {@link Trainer#step(TrainingBatch, List)} per step; no prior preservation.
+ * with an {@link SvdiffMethod}, one {@link Trainer#step(TrainingBatch, List)} per step; prior preservation with
+ * {@link #withPriors}.
  *
  * <p>Each distinct image (subject alone, or a mixed pair in one orientation) is VAE-encoded once and cached. Every
  * draw (subject order, images, mix, latent sample, noise, timesteps) comes from {@link StepRandom} keyed by the seed
@@ -46,6 +47,7 @@ public final class CutMixTraining implements AutoCloseable {
     private final TrainingModel model;
     private final CutMixUnmix.Subject[] subjects;
     private final NDArray[] images;
+    private NDArray[] classImages;
     private final float probability;
     private final NDManager own;
     private final Map<String, LatentDistribution> latents = new HashMap<>();
@@ -96,6 +98,26 @@ public final class CutMixTraining implements AutoCloseable {
         trainer.regularize(new UnmixRegularizer(model.unet(), model.tokenizer(), cfg.unmixWeight(), mixed));
     }
 
+    /**
+     * Adds DreamBooth's prior preservation: each step also draws {@link TrainingConfig#batchSize()} class rows, cut
+     * and mixed the same way with the class nouns ({@code "photo of a dog on the left and a sculpture on the
+     * right"}), weighted by {@link TrainingConfig#priorLossWeight()}. The unmix term ignores them (no identifiers).
+     *
+     * @param classA class images of the first subject's noun {@code [m, 3, height, width]}, same size as the instances
+     * @param classB class images of the second subject's noun
+     */
+    public CutMixTraining withPriors(NDArray classA, NDArray classB) {
+        for (NDArray c : List.of(classA, classB)) {
+            Shape s = c.getShape();
+            if (s.dimension() != 4 || s.get(0) < 1 || !s.slice(1).equals(images[0].getShape().slice(1))) {
+                throw new IllegalArgumentException("class images must be [m, 3, height, width] of the instance size "
+                        + images[0].getShape().slice(1) + ", got " + s);
+            }
+        }
+        this.classImages = new NDArray[] {classA, classB};
+        return this;
+    }
+
     /** The trainer this drives. */
     public Trainer trainer() {
         return trainer;
@@ -126,35 +148,26 @@ public final class CutMixTraining implements AutoCloseable {
         int rows = cfg.batchSize();
         SplittableRandom r = StepRandom.of(cfg.seed(), PURPOSE, trainer.step(), 0);
         try (NDManager m = own.newSubManager()) {
-            List<String> prompts = new ArrayList<>(rows);
-            List<NDArray> means = new ArrayList<>(rows);
-            List<NDArray> stds = new ArrayList<>(rows);
+            List<String> prompts = new ArrayList<>();
+            List<NDArray> means = new ArrayList<>();
+            List<NDArray> stds = new ArrayList<>();
             for (int j = 0; j < rows; j++) {
-                int first = r.nextBoolean() ? 0 : 1;
-                int second = 1 - first;
-                int i0 = r.nextInt((int) images[first].getShape().get(0));
-                int i1 = r.nextInt((int) images[second].getShape().get(0));
-                CutMixUnmix aug = new CutMixUnmix(probability, r.nextLong());
-                try (NDArray x0 = images[first].get(i0); NDArray x1 = images[second].get(i1)) {
-                    CutMixUnmix.Sample s = aug.instance(x0, subjects[first], x1, subjects[second]);
-                    try (NDArray px = s.pixels()) {
-                        String key = !s.mixed() ? first + ":" + i0
-                                : s.left() == 0 ? first + ":" + i0 + "|" + second + ":" + i1
-                                : second + ":" + i1 + "|" + first + ":" + i0;
-                        LatentDistribution d = latents.computeIfAbsent(key, k -> encode(px));
-                        means.add(d.mean());
-                        stds.add(d.std());
-                    }
-                    prompts.add(s.prompt());
+                draw(r, images, "", false, prompts, means, stds);
+            }
+            if (classImages != null) {
+                SplittableRandom pr = StepRandom.of(cfg.seed(), PURPOSE + 1, trainer.step(), 0);
+                for (int j = 0; j < rows; j++) {
+                    draw(pr, classImages, "class ", true, prompts, means, stds);
                 }
             }
+            int total = prompts.size();
             Shape latentShape = means.get(0).getShape().slice(1);
             int perRow = (int) latentShape.size();
-            Shape full = new Shape(rows).addAll(latentShape);
-            NDArray eps = m.create(StepRandom.gaussian(r, rows * perRow), full);
-            NDArray noise = m.create(StepRandom.gaussian(r, rows * perRow), full);
-            long[] t = new long[rows];
-            for (int i = 0; i < rows; i++) {
+            Shape full = new Shape(total).addAll(latentShape);
+            NDArray eps = m.create(StepRandom.gaussian(r, total * perRow), full);
+            NDArray noise = m.create(StepRandom.gaussian(r, total * perRow), full);
+            long[] t = new long[total];
+            for (int i = 0; i < total; i++) {
                 t[i] = r.nextInt(model.noiseSchedule().numTrainTimesteps());
             }
             NDArray mean = NDArrays.concat(new NDList(means), 0);
@@ -169,7 +182,7 @@ public final class CutMixTraining implements AutoCloseable {
                 batch = new TrainingBatch(latentsRow, noise, timesteps, null,
                         PromptEmbeddings.inputIds(model, prompts, m), rows);
             } else {
-                List<NDArray> ehs = new ArrayList<>(rows);
+                List<NDArray> ehs = new ArrayList<>(total);
                 for (String p : prompts) {
                     ehs.add(embeddings.computeIfAbsent(p, this::embed));
                 }
@@ -178,6 +191,29 @@ public final class CutMixTraining implements AutoCloseable {
                 batch = new TrainingBatch(latentsRow, noise, timesteps, context, null, rows);
             }
             return trainer.step(batch, prompts);
+        }
+    }
+
+    // one row: subject order, images and mix drawn from r; the (cached) latent distribution and prompt appended
+    private void draw(SplittableRandom r, NDArray[] pool, String cacheTag, boolean prior, List<String> prompts,
+                      List<NDArray> means, List<NDArray> stds) {
+        int first = r.nextBoolean() ? 0 : 1;
+        int second = 1 - first;
+        int i0 = r.nextInt((int) pool[first].getShape().get(0));
+        int i1 = r.nextInt((int) pool[second].getShape().get(0));
+        CutMixUnmix aug = new CutMixUnmix(probability, r.nextLong());
+        try (NDArray x0 = pool[first].get(i0); NDArray x1 = pool[second].get(i1)) {
+            CutMixUnmix.Sample s = prior ? aug.prior(x0, subjects[first], x1, subjects[second])
+                    : aug.instance(x0, subjects[first], x1, subjects[second]);
+            try (NDArray px = s.pixels()) {
+                String key = cacheTag + (!s.mixed() ? first + ":" + i0
+                        : s.left() == 0 ? first + ":" + i0 + "|" + second + ":" + i1
+                        : second + ":" + i1 + "|" + first + ":" + i0);
+                LatentDistribution d = latents.computeIfAbsent(key, k -> encode(px));
+                means.add(d.mean());
+                stds.add(d.std());
+            }
+            prompts.add(s.prompt());
         }
     }
 

@@ -36,12 +36,14 @@ class CutMixTrainingTest {
     private static NDManager root;
     private static Path dogs;
     private static Path sculptures;
+    private static Path classes;
 
     @BeforeAll
     static void setUp() throws IOException {
         root = NDManager.newBaseManager();
         dogs = TestImages.write(tmp.resolve("dogs"), 2, 40, 32, 1);
         sculptures = TestImages.write(tmp.resolve("sculptures"), 2, 32, 40, 2);
+        classes = TestImages.write(tmp.resolve("dog-class"), 3, 36, 36, 3);
     }
 
     @AfterAll
@@ -105,6 +107,31 @@ class CutMixTrainingTest {
         for (Trainer.StepOutcome o : List.of(unmixed.steps().get(0), off.steps().get(0), off.steps().get(1))) {
             assertThat(o.regularizers()).isEmpty();
             assertThat(o.loss()).isEqualTo(o.instanceLoss());
+        }
+    }
+
+    @Test
+    void priorRowsAreMixedWithTheClassNounsAndWeighted() throws IOException {
+        TrainingConfig cfg = config().maxSteps(2).batchSize(1).priorLossWeight(0.7f)
+                .methodOption(CutMixTraining.OPTION_PROBABILITY, "1").build();
+        try (NDManager m = root.newSubManager()) {
+            TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+            NDArray a = TrainingImages.load(TrainingImages.list(dogs), RES, true, m);
+            NDArray b = TrainingImages.load(TrainingImages.list(sculptures), RES, true, m);
+            NDArray classA = TrainingImages.load(TrainingImages.list(classes), RES, true, m);
+            try (Trainer trainer = new Trainer(model, new SvdiffMethod(), cfg, m);
+                 CutMixTraining training = new CutMixTraining(trainer, cfg, DOG, a, SCULPTURE, b)) {
+                assertThatThrownBy(() -> training.withPriors(classA, classA.get(":, :, 0:16, 0:16")))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("instance size");
+                for (Trainer.StepOutcome o : training.withPriors(classA, b).train(o -> { })) {
+                    float unmix = o.regularizers().get(UnmixRegularizer.TERM);
+                    System.out.printf("loss %.5f = instance %.5f + 0.7 * prior %.5f + unmix %.3g%n", o.loss(),
+                            o.instanceLoss(), o.priorLoss(), unmix);
+                    assertThat(o.priorLoss()).isPositive();
+                    assertThat(unmix).isPositive();
+                    assertThat(o.loss()).isCloseTo(o.instanceLoss() + 0.7f * o.priorLoss() + unmix, within(1e-5f));
+                }
+            }
         }
     }
 
