@@ -83,6 +83,9 @@ public final class TrainCommand implements Callable<Integer> {
     Path cutMixImages;
     @Option(names = "--cut-mix-class-noun", description = "class noun of the second subject (e.g. sculpture)")
     String cutMixClassNoun;
+    @Option(names = "--cut-mix-class-images", description = "class images of the second subject's noun (prior"
+            + " preservation; default: generated into <output>/class_images_2 with --num-class-images)")
+    Path cutMixClassImages;
     @Option(names = "--cut-mix-probability", defaultValue = "0.6", description = "share of cut-and-mixed samples")
     float cutMixProbability;
     @Option(names = "--unmix-weight", defaultValue = "1e-3",
@@ -126,9 +129,9 @@ public final class TrainCommand implements Callable<Integer> {
             b.methodOption(CutMixTraining.OPTION_PROBABILITY, Float.toString(cutMixProbability));
         }
         TrainingConfig cfg = b.build();
-        if (cutMixImages != null && cfg.withPriorPreservation()) {
-            throw new IllegalArgumentException("--cut-mix-images does not support prior preservation yet: drop the"
-                    + " class images");
+        if (cutMixImages != null && cfg.withPriorPreservation() && cutMixClassImages == null && numClassImages == 0) {
+            throw new IllegalArgumentException("prior preservation with --cut-mix-images needs the second subject's"
+                    + " class images: --cut-mix-class-images, or --num-class-images to generate them");
         }
         try (StableDiffusionModel sd = StableDiffusionModel.load(model)) {
             NDManager manager = sd.manager();
@@ -144,7 +147,14 @@ public final class TrainCommand implements Callable<Integer> {
             try (Trainer trainer = new Trainer(trainingModel, Methods.byId(method), cfg, manager)) {
                 if (cutMixImages != null) {
                     NDArray second = TrainingImages.load(TrainingImages.list(cutMixImages), resolution, true, manager);
-                    cutMix(trainer, cfg, instancePixels, second);
+                    NDArray secondClass = null;
+                    if (classPixels != null) {
+                        Path dir = cutMixClassImages != null ? cutMixClassImages : output.resolve("class_images_2");
+                        ensureClassImages(pipeline, dir, cfg.toBuilder().classPrompt("a photo of " + cutMixClassNoun)
+                                .build(), manager);
+                        secondClass = TrainingImages.load(TrainingImages.list(dir), resolution, true, manager);
+                    }
+                    cutMix(trainer, cfg, instancePixels, second, classPixels, secondClass);
                     return 0;
                 }
                 trainer.useImages(instancePixels, classPixels);
@@ -170,7 +180,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     // two subjects: the first keeps the method's identifier, the second gets the next rare-token identifier
-    private void cutMix(Trainer trainer, TrainingConfig cfg, NDArray first, NDArray second) throws Exception {
+    private void cutMix(Trainer trainer, TrainingConfig cfg, NDArray first, NDArray second, NDArray firstClass,
+                        NDArray secondClass) throws Exception {
         String idA = ((SvdiffMethod) trainer.method()).identifier();
         String idB = idA;
         for (long k = 1; idB.equals(idA); k++) {
@@ -179,6 +190,9 @@ public final class TrainCommand implements Callable<Integer> {
         CutMixUnmix.Subject a = new CutMixUnmix.Subject(idA, classNoun);
         CutMixUnmix.Subject b = new CutMixUnmix.Subject(idB, cutMixClassNoun);
         try (CutMixTraining training = new CutMixTraining(trainer, cfg, a, first, b, second)) {
+            if (firstClass != null) {
+                training.withPriors(firstClass, secondClass);
+            }
             if (resume) {
                 trainer.resumeFromLatest().ifPresent(c -> out.println("resumed from " + c.dir() + " at step "
                         + c.step()));

@@ -37,9 +37,11 @@ class TrainCutMixCommandTest {
     }
 
     @Test
-    void trainsTwoSubjectsAndLogsTheUnmixTerm(@TempDir Path tmp) throws IOException {
+    void trainsTwoSubjectsWithPriorsAndLogsTheUnmixTerm(@TempDir Path tmp) throws IOException {
         Path dogs = subject(tmp.resolve("dogs"), Color.ORANGE);
         Path sculptures = subject(tmp.resolve("sculptures"), Color.GRAY);
+        Path dogClass = subject(tmp.resolve("dog-class"), Color.YELLOW);
+        Path sculptureClass = subject(tmp.resolve("sculpture-class"), Color.DARK_GRAY);
         Path output = tmp.resolve("out");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
@@ -49,6 +51,7 @@ class TrainCutMixCommandTest {
             rc = LikenessCli.run("train", "--method", "svdiff", "--model", Golden.path("tiny-sd").toString(),
                     "--images", dogs.toString(), "--instance-prompt", "a photo of {id} dog", "--class-noun", "dog",
                     "--cut-mix-images", sculptures.toString(), "--cut-mix-class-noun", "sculpture",
+                    "--class-images", dogClass.toString(), "--cut-mix-class-images", sculptureClass.toString(),
                     "--cut-mix-probability", "1", "--unmix-weight", "0.5", "--steps", "2", "--resolution", "32",
                     "--output", output.toString());
         } finally {
