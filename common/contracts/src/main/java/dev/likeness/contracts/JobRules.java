@@ -203,8 +203,8 @@ final class JobRules {
         c.range(p + ".gradientAccumulation", h.gradientAccumulation(), 1, 1024);
         if (c.present(p + ".resolution", h.resolution())) {
             int r = h.resolution();
-            if (r < 64 || r > 2048 || r % 8 != 0) {
-                c.invalid(p + ".resolution", "is " + r + "; must be a multiple of 8 between 64 and 2048");
+            if (r < 32 || r > 2048 || r % 8 != 0) {
+                c.invalid(p + ".resolution", "is " + r + "; must be a multiple of 8 between 32 and 2048");
             }
         }
         c.present(p + ".seed", h.seed());

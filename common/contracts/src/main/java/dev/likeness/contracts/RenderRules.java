@@ -53,8 +53,8 @@ final class RenderRules {
     }
 
     private static void dimension(Integer v, Checker c, String p) {
-        if (c.present(p, v) && (v < 64 || v > 2048 || v % 8 != 0)) {
-            c.invalid(p, "is " + v + "; must be a multiple of 8 between 64 and 2048");
+        if (c.present(p, v) && (v < 32 || v > 2048 || v % 8 != 0)) {
+            c.invalid(p, "is " + v + "; must be a multiple of 8 between 32 and 2048");
         }
     }
 }
