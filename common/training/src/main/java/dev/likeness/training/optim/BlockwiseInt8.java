@@ -22,7 +22,10 @@ import ai.djl.ndarray.types.Shape;
  * {@code y = (|x|/a)^(1/4)} (uint8: 0.8 % at the top of a block, 4.4 % a thousand times below it; int8 twice that).
  * Storing {@code sqrt(v)} rather than {@code v} halves the exponent range the code has to span, so {@code v} down to
  * {@code 2e-22·max v} is still non-zero; with the gradient clipped to norm 1 and eps = 1e-8 a flushed value cannot
- * produce a step larger than AdamW's usual bound.
+ * produce a step larger than AdamW's usual bound. Measured over 20 AdamW steps against float32 moments
+ * ({@code AdamWInt8StateTest}), the fourth root for both moments drifted 1.5e-2 of the update with gradients of one
+ * size and 3.5e-2 with gradients spanning three decades inside a block; a square-root code for m did slightly better
+ * on the first (1.2e-2) and much worse on the second (8.2e-2), a linear code for m worse on both (1.7e-2).
  *
  * <p>Every method here creates its results in the current scope: call it inside an
  * {@link ai.djl.ndarray.NDScope} or close what it returns.
@@ -110,6 +113,7 @@ public final class BlockwiseInt8 {
     /**
      * Decodes {@link #encode}'s output.
      *
+     * @param codes  {@code size} codes in any shape (flat as encoded, or the parameter's shape as checkpointed)
      * @return float32 tensor of {@code shape}
      */
     public static NDArray decode(NDArray codes, NDArray scales, Shape shape, Code code) {
@@ -122,7 +126,7 @@ public final class BlockwiseInt8 {
             throw new IllegalArgumentException("expected " + blocks(size) + " block scales for " + size
                     + " values (block size " + BLOCK_SIZE + "), got " + scales.size());
         }
-        NDArray c = padded(codes.toType(DataType.FLOAT32, false), size).divi(code.levels);
+        NDArray c = padded(codes.toType(DataType.FLOAT32, false).reshape(size), size).divi(code.levels);
         NDArray y = c.square().square(); // |c|^4
         if (code == Code.SIGNED) {
             y = y.muli(c.sign());
