@@ -34,6 +34,7 @@ import java.util.Optional;
  *      [--hidden 128 --layers 4 --heads 4] [--lr 1e-3] [--warmup 100] [--pool 24] [--refresh 16]
  *      [--seed 20260508] [--checkpoint-every 100] [--log-every 10] [--bench N]
  * dino --check VIT_FOLDER
+ * dino --export CHECKPOINT --out VIT_FOLDER [architecture options as trained]
  * </pre>
  *
  * {@code --batch} counts identities (two views each); {@code --prototype-weight 0} trains with the contrastive loss
@@ -55,8 +56,19 @@ public final class DinoCommand {
             check(Path.of(o.get("check")));
             return;
         }
+        DinoRecipe r = recipe(o);
+        if (o.containsKey("export")) {
+            Path out = Path.of(required(o, "out"));
+            DinoTrainer.exportCheckpoint(Path.of(o.get("export")), r, out);
+            check(out);
+            return;
+        }
+        train(o, r);
+    }
+
+    private static DinoRecipe recipe(Map<String, String> o) {
         DinoRecipe r = DinoRecipe.world();
-        r = r.withSteps(intOpt(o, "steps", r.steps()))
+        return r.withSteps(intOpt(o, "steps", r.steps()))
                 .withBatch(intOpt(o, "batch", r.identitiesPerBatch()))
                 .withLearningRate(Float.parseFloat(o.getOrDefault("lr", String.valueOf(r.learningRate()))),
                         intOpt(o, "warmup", r.warmupSteps()))
@@ -66,6 +78,9 @@ public final class DinoCommand {
                 .withPrototypeWeight(Float.parseFloat(o.getOrDefault("prototype-weight",
                         String.valueOf(r.prototypeWeight()))))
                 .withSeed(Long.parseLong(o.getOrDefault("seed", String.valueOf(r.seed()))));
+    }
+
+    private static void train(Map<String, String> o, DinoRecipe r) throws IOException {
         int checkpointEvery = intOpt(o, "checkpoint-every", 100);
         int logEvery = intOpt(o, "log-every", 10);
 

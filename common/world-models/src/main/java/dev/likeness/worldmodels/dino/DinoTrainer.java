@@ -324,6 +324,27 @@ public final class DinoTrainer implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Writes the evaluator's ViT folder from a checkpoint's weights alone (no optimizer, no view pool): for looking
+     * at a run while it continues.
+     */
+    public static void exportCheckpoint(Path checkpoint, DinoRecipe recipe, Path folder) throws IOException {
+        DinoVit model = new DinoVit(recipe.vitConfig());
+        try (NDManager m = NDManager.newBaseManager(); SafeTensorsFile st = SafeTensorsFile.open(checkpoint)) {
+            List<String> keys = new ArrayList<>();
+            for (String k : st.names()) {
+                if (k.startsWith(MODEL_PREFIX)) {
+                    keys.add(k.substring(MODEL_PREFIX.length()));
+                }
+            }
+            model.loadStateDict(keys, (key, shape) -> st.contains(MODEL_PREFIX + key)
+                    ? st.loadFloat32(MODEL_PREFIX + key, m) : null);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("likeness_step", st.metadata().getOrDefault("step", "?"));
+            DinoFolder.write(model, folder, meta);
+        }
+    }
+
     /** Writes the evaluator's ViT folder (float16 weights) for the current weights. */
     public void exportFolder(Path folder) {
         try {
