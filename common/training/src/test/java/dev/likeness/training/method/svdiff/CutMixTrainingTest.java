@@ -99,6 +99,34 @@ class CutMixTrainingTest {
         assertThat(first.shifts().values()).anySatisfy(d -> assertThat(d).isNotEqualTo(new float[d.length]));
     }
 
+    private static TrainingConfig resumable(int steps, Path checkpoints) {
+        return config().maxSteps(steps).batchSize(1).checkpointEvery(2).checkpointDir(checkpoints)
+                .methodOption(CutMixTraining.OPTION_PROBABILITY, "0.6").build();
+    }
+
+    @Test
+    void aResumedRunContinuesTheSameDraws() throws IOException {
+        Run whole = run(resumable(4, tmp.resolve("ckpt-whole")));
+        Path part = tmp.resolve("ckpt-part");
+        run(resumable(2, part)); // interrupted after step 2
+        Run resumed;
+        try (NDManager m = root.newSubManager()) {
+            TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+            NDArray a = TrainingImages.load(TrainingImages.list(dogs), RES, true, m);
+            NDArray bb = TrainingImages.load(TrainingImages.list(sculptures), RES, true, m);
+            TrainingConfig cfg = resumable(4, part);
+            SvdiffMethod method = new SvdiffMethod();
+            try (Trainer trainer = new Trainer(model, method, cfg, m);
+                 CutMixTraining training = new CutMixTraining(trainer, cfg, DOG, a, SCULPTURE, bb)) {
+                assertThat(trainer.resumeFromLatest()).isPresent();
+                assertThat(trainer.step()).isEqualTo(2);
+                resumed = new Run(training.train(o -> { }), method.shifts(null).unet());
+            }
+        }
+        assertThat(resumed.steps()).isEqualTo(whole.steps().subList(2, 4));
+        whole.shifts().forEach((k, v) -> assertThat(resumed.shifts().get(k)).as(k).containsExactly(v));
+    }
+
     @Test
     void noTermWithoutMixedRowsOrWithZeroWeight() throws IOException {
         Run unmixed = run(config().maxSteps(2).methodOption(CutMixTraining.OPTION_PROBABILITY, "0").build());
