@@ -27,23 +27,24 @@ public final class CaptionVariants {
         String pattern = p.pattern().adjective();
         String look = colour + (pattern == null ? "" : " " + pattern) + " " + cls;
         double u = rnd.nextDouble();
-        if (u < 0.40) {
+        // the class needs the most help: colour and background are learnt from full captions alone, the shape is not
+        if (u < 0.30) {
             return Captions.caption(scene);
         }
-        if (u < 0.55) {
+        if (u < 0.45) {
             return "a " + colour + " " + cls;
         }
-        if (u < 0.65) {
+        if (u < 0.60) {
+            return rnd.nextBoolean() ? "a " + cls : "a photo of a " + cls;
+        }
+        if (u < 0.70) {
             return "a " + look;
         }
-        if (u < 0.75) {
+        if (u < 0.80) {
             return String.format(TEMPLATES[rnd.nextInt(TEMPLATES.length)], rnd.nextBoolean() ? look : colour + " "
                     + cls);
         }
-        if (u < 0.82) {
-            return rnd.nextBoolean() ? "a " + cls : "a photo of a " + cls;
-        }
-        if (u < 0.87) {
+        if (u < 0.85) {
             return "a " + colour + " object";
         }
         if (u < 0.90) {

@@ -19,7 +19,8 @@ import java.util.Map;
  *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32]
  * </pre>
  * Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
- * accuracy on held-out world images.
+ * accuracy on held-out world images. {@code clip --evaluate <folder> [--eval-images 512]} only measures a finished
+ * folder's zero-shot accuracy (every {@link ZeroShotClassifier.Prompting}, held-out and training images).
  */
 public final class ClipCommand {
 
@@ -43,6 +44,11 @@ public final class ClipCommand {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         ClipRecipe recipe = ClipRecipe.defaults();
+        int evalImages = Integer.parseInt(opt.getOrDefault("eval-images", "512"));
+        if (opt.containsKey("evaluate")) {
+            evaluate(Path.of(opt.get("evaluate")), recipe, evalImages, log);
+            return;
+        }
         if (opt.containsKey("steps")) {
             recipe = recipe.withSteps(Integer.parseInt(opt.get("steps")));
         }
@@ -51,7 +57,6 @@ public final class ClipCommand {
         Path ckpt = Path.of(required(opt, "checkpoint-dir"));
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
         int every = Integer.parseInt(opt.getOrDefault("checkpoint-every", "100"));
-        int evalImages = Integer.parseInt(opt.getOrDefault("eval-images", "512"));
         boolean half = !opt.containsKey("fp32");
 
         log.println("recipe " + recipe);
@@ -83,6 +88,20 @@ public final class ClipCommand {
             }
             log.printf(Locale.ROOT, "done: %d steps, %.1f min of training this run%n", trainer.step(),
                     (System.nanoTime() - start) / 6e10);
+        }
+    }
+
+    private static void evaluate(Path folder, ClipRecipe recipe, int images, PrintStream log) throws IOException {
+        for (Split split : new Split[]{Split.HELD_OUT, Split.TRAIN}) {
+            ZeroShotAccuracy.Labelled data = ZeroShotAccuracy.render(recipe.worldConfig(), split, images);
+            for (ZeroShotClassifier.Prompting p : ZeroShotClassifier.Prompting.values()) {
+                long t0 = System.nanoTime();
+                try (ZeroShotClassifier c = ZeroShotClassifier.load(folder, p)) {
+                    ZeroShotAccuracy acc = ZeroShotAccuracy.measure(c, data);
+                    log.printf(Locale.ROOT, "%s %s: %s (%.1f s)%n", split.id(), p, acc,
+                            (System.nanoTime() - t0) / 1e9);
+                }
+            }
         }
     }
 
