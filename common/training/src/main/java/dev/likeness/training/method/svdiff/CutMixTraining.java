@@ -96,6 +96,10 @@ public final class CutMixTraining implements AutoCloseable {
         mixed.put(CutMixUnmix.mixedPrompt(b.instancePhrase(), a.instancePhrase()),
                 new String[] {b.identifier(), a.identifier()});
         trainer.regularize(new UnmixRegularizer(model.unet(), model.tokenizer(), cfg.unmixWeight(), mixed));
+        SvdiffMethod method = (SvdiffMethod) trainer.method();
+        method.putMetadata("svdiff.cut_mix_subjects", a.instancePhrase() + "|" + b.instancePhrase());
+        method.putMetadata(OPTION_PROBABILITY, Float.toString(probability));
+        method.putMetadata("svdiff.unmix_weight", Float.toString(cfg.unmixWeight()));
     }
 
     /**

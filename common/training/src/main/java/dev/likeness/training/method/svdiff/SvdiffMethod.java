@@ -50,6 +50,7 @@ public final class SvdiffMethod implements FineTuningMethod {
     private final List<Wrapped> wrapped = new ArrayList<>();
     private final List<TrainableTensor> trainables = new ArrayList<>();
     private final Map<Parameter, Boolean> trainableBefore = new LinkedHashMap<>();
+    private final Map<String, String> extraMetadata = new LinkedHashMap<>();
     private NDManager own;
     private String identifier;
     private float scale = 1f;
@@ -248,7 +249,13 @@ public final class SvdiffMethod implements FineTuningMethod {
         if (identifier != null) {
             out.put("likeness.identifier", identifier);
         }
+        out.putAll(extraMetadata);
         return out;
+    }
+
+    /** Adds an entry to the artifact's {@code __metadata__} (e.g. the Cut-Mix-Unmix subjects and settings). */
+    public void putMetadata(String key, String value) {
+        extraMetadata.put(key, value);
     }
 
     @Override

@@ -57,7 +57,10 @@ class CutMixTrainingTest {
                 .methodOption("svdiff.cache_dir", tmp.resolve("svd").toString());
     }
 
-    private record Run(List<Trainer.StepOutcome> steps, Map<String, float[]> shifts) {
+    private record Run(List<Trainer.StepOutcome> steps, Map<String, float[]> shifts, Map<String, String> metadata) {
+        Run(List<Trainer.StepOutcome> steps, SpectralShifts shifts) {
+            this(steps, shifts.unet(), shifts.metadata());
+        }
     }
 
     private static Run run(TrainingConfig cfg) throws IOException {
@@ -72,7 +75,7 @@ class CutMixTrainingTest {
                 List<Trainer.StepOutcome> steps = training.train(seen::add);
                 assertThat(seen).isEqualTo(steps);
                 assertThat(trainer.step()).isEqualTo(cfg.maxSteps());
-                return new Run(steps, method.shifts(null).unet());
+                return new Run(steps, method.shifts(trainer.provenance()));
             }
         }
     }
@@ -94,6 +97,8 @@ class CutMixTrainingTest {
         }
         System.out.printf("4 cut-mix steps at batch 2 (first run, SVD included): %.1f s%n", seconds);
         assertThat(second.steps()).isEqualTo(first.steps());
+        assertThat(first.metadata()).containsEntry("svdiff.cut_mix_subjects", "sks dog|zwx sculpture")
+                .containsEntry(CutMixTraining.OPTION_PROBABILITY, "1.0").containsEntry("svdiff.unmix_weight", "0.5");
         assertThat(second.shifts().keySet()).isEqualTo(first.shifts().keySet());
         first.shifts().forEach((k, v) -> assertThat(second.shifts().get(k)).as(k).containsExactly(v));
         assertThat(first.shifts().values()).anySatisfy(d -> assertThat(d).isNotEqualTo(new float[d.length]));
@@ -120,7 +125,7 @@ class CutMixTrainingTest {
                  CutMixTraining training = new CutMixTraining(trainer, cfg, DOG, a, SCULPTURE, bb)) {
                 assertThat(trainer.resumeFromLatest()).isPresent();
                 assertThat(trainer.step()).isEqualTo(2);
-                resumed = new Run(training.train(o -> { }), method.shifts(null).unet());
+                resumed = new Run(training.train(o -> { }), method.shifts(trainer.provenance()));
             }
         }
         assertThat(resumed.steps()).isEqualTo(whole.steps().subList(2, 4));
