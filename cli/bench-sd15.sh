@@ -10,8 +10,10 @@
 # A watchdog kills any JVM whose resident memory passes $RSS_LIMIT_MIB (default 13 GiB): the machine is shared.
 #
 # Environment: THREADS (intra-op threads, default 1), STEPS (timed steps, default 1), WARMUP (default 0),
-# EXTRA (more bench options, e.g. "--plain" or "--fp16-optimizer-state"), OUT_DIR (logs, default cli/target/bench-sd15),
-# NICE (default 15). Needs the CLI jar: ./mvnw -B -pl cli -am package -DskipTests
+# EXTRA (more bench options, e.g. "--plain" or "--optimizer-state INT8_BLOCKWISE"), OUT_DIR (logs, default cli/target/bench-sd15),
+# NICE (default 15), CLI_DIR (where likeness-cli.jar and lib/ are, default cli/target), JAVA_OPTS (default -Xmx3g -XX:MaxDirectMemorySize=24g).
+# Needs the CLI jar: ./mvnw -B -pl cli -am package -DskipTests. It is copied to $OUT_DIR/app-PID first, so a rebuild of
+# cli/target during a long run does not pull jars from under the running JVMs.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 out_dir=${OUT_DIR:-$here/cli/target/bench-sd15}
@@ -26,6 +28,18 @@ if [ ${#methods[@]} -eq 0 ]; then
   methods=(svdiff lora textual-inversion dreambooth)
 fi
 mkdir -p "$out_dir" "$svd_cache"
+cli_dir=${CLI_DIR:-$here/cli/target}
+if [ ! -f "$cli_dir/likeness-cli.jar" ]; then
+  echo "bench-sd15: build the CLI first: ./mvnw -B -pl cli -am package -DskipTests" >&2
+  exit 1
+fi
+app="$out_dir/app-$$"
+mkdir -p "$app"
+cp -r "$cli_dir/likeness-cli.jar" "$cli_dir/lib" "$app/"
+trap 'rm -rf "$app"' EXIT
+# the launcher's environment (see ./likeness)
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
 
 # run LOG ARGS...: the CLI under nice with a resident-memory watchdog; returns the JVM's status (137 if killed)
 run() {
@@ -33,9 +47,10 @@ run() {
   shift
   echo "== $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg); $(free -m | awk '/Mem:/ {print "available " $7 " MiB"}')" \
     | tee -a "$log"
-  LIKENESS_JAVA_OPTS="${JAVA_OPTS:--Xmx3g -XX:MaxDirectMemorySize=24g} -Dai.djl.pytorch.num_threads=$threads -Dai.djl.pytorch.num_interop_threads=1" \
-    nice -n "$nice_level" "$here/likeness" bench --config sd15-shapes --methods-only --threads "$threads" "$@" \
-    >>"$log" 2>&1 &
+  # shellcheck disable=SC2086
+  nice -n "$nice_level" java ${JAVA_OPTS:--Xmx3g -XX:MaxDirectMemorySize=24g} -Dai.djl.offline=true \
+    -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -jar "$app/likeness-cli.jar" \
+    bench --config sd15-shapes --methods-only --threads "$threads" "$@" >>"$log" 2>&1 &
   local pid=$! peak=0 rss
   while kill -0 "$pid" 2>/dev/null; do
     rss=$(awk '/VmRSS:/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null || echo 0)

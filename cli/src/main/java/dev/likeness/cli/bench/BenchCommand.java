@@ -101,8 +101,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "(all weights trainable, no optimizer) and print step/plain (for SVDiff also recomposition/plain)")
     boolean plainBaseline;
 
-    @Option(names = "--fp16-optimizer-state", description = "AdamW moments in float16 (halves DreamBooth's state)")
-    boolean fp16OptimizerState;
+    @Option(names = "--optimizer-state", defaultValue = "FLOAT32",
+            description = "AdamW moment precision: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); FLOAT16 halves "
+                    + "DreamBooth's optimizer state, INT8_BLOCKWISE quarters it")
+    TrainingConfig.StatePrecision optimizerState;
 
     @Option(names = "--svd-cache", paramLabel = "DIR", description = "SVDiff's SVD cache folder (default: $LIKENESS_SVD_CACHE or ~/.cache/likeness/svd)")
     Path svdCache;
@@ -293,16 +295,22 @@ public final class BenchCommand implements Callable<Integer> {
         int wu = methodWarmup != null ? methodWarmup : warmup;
         for (String method : methods) {
             TrainingBenchmark.Settings s = TrainingBenchmark.Settings.of(method, resolution, batch, wu, methodSteps)
-                    .withInitializerToken("the").withSvdCacheDir(svdCache).withPlainBaseline(plainBaseline)
-                    .withStatePrecision(fp16OptimizerState ? TrainingConfig.StatePrecision.FLOAT16
-                            : TrainingConfig.StatePrecision.FLOAT32);
+                    .withInitializerToken("the").withSvdCacheDir(svdCache)
+                    .withStatePrecision(optimizerState);
             String name = config + " training step, " + method + " (mean of " + methodSteps + ")";
+            if (optimizerState != TrainingConfig.StatePrecision.FLOAT32) {
+                out.println("AdamW state: " + optimizerState);
+            }
             try {
                 TrainingBenchmark.Result r = TrainingBenchmark.measure(model, s, manager);
                 if (config.equals("tiny") && !plainBaseline) {
                     out.printf("%-58s %9.1f %9s %9s %9s %7s%n", name, r.msPerStep(), "-", "-", "-", "-");
-                } else {
-                    out.println(r);
+                    continue;
+                }
+                out.println(r);
+                if (plainBaseline) {
+                    // printed separately: the baseline needs a gradient of every UNet weight (more memory)
+                    out.println(r.withPlain(TrainingBenchmark.plainBaseline(model, s, manager)));
                 }
             } catch (IllegalArgumentException e) {
                 out.printf("%-58s skipped: %s%n", name, e.getMessage());

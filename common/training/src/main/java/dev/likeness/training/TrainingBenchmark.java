@@ -18,6 +18,8 @@ import dev.likeness.training.loop.Trainer;
 import dev.likeness.training.method.svdiff.SvdiffMethod;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +43,9 @@ public final class TrainingBenchmark {
      * @param initializerToken Textual Inversion's initializer word (a single token of the model's tokenizer)
      * @param svdCacheDir      SVDiff's SVD cache folder ({@code null}: the method's default)
      * @param statePrecision   AdamW moment precision
-     * @param plainBaseline    also time a plain UNet forward + MSE + backward (all UNet weights trainable, no
-     *                         optimizer) after the method's steps: the denominator of the method's overhead
      */
     public record Settings(String methodId, int resolution, int batchSize, int warmup, int steps,
-                           String initializerToken, Path svdCacheDir, TrainingConfig.StatePrecision statePrecision,
-                           boolean plainBaseline) {
+                           String initializerToken, Path svdCacheDir, TrainingConfig.StatePrecision statePrecision) {
 
         public Settings {
             if (resolution % 8 != 0 || resolution <= 0) {
@@ -60,57 +59,60 @@ public final class TrainingBenchmark {
 
         public static Settings of(String methodId, int resolution, int batchSize, int warmup, int steps) {
             return new Settings(methodId, resolution, batchSize, warmup, steps, "dog", null,
-                    TrainingConfig.StatePrecision.FLOAT32, false);
+                    TrainingConfig.StatePrecision.FLOAT32);
         }
 
         public Settings withInitializerToken(String token) {
-            return new Settings(methodId, resolution, batchSize, warmup, steps, token, svdCacheDir, statePrecision,
-                    plainBaseline);
+            return new Settings(methodId, resolution, batchSize, warmup, steps, token, svdCacheDir, statePrecision);
         }
 
         public Settings withSvdCacheDir(Path dir) {
-            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, dir, statePrecision,
-                    plainBaseline);
+            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, dir, statePrecision);
         }
 
         public Settings withStatePrecision(TrainingConfig.StatePrecision p) {
-            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, svdCacheDir, p,
-                    plainBaseline);
-        }
-
-        public Settings withPlainBaseline(boolean on) {
-            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, svdCacheDir,
-                    statePrecision, on);
+            return new Settings(methodId, resolution, batchSize, warmup, steps, initializerToken, svdCacheDir, p);
         }
     }
 
     /**
      * @param msPerStep        mean milliseconds per optimizer step (after warm-up)
      * @param minMsPerStep     fastest timed step
+     * @param cpuMsPerStep     CPU time of the calling thread per step (with one intra-op thread PyTorch computes on
+     *                         it: on a busy shared machine the figure an idle machine's wall time approaches)
      * @param peakRssMb        peak resident set size of the process after the method's steps (VmHWM), MiB
      * @param trainableParams  number of trained scalars
      * @param attachSeconds    building the trainer: method attach (SVDiff: SVD or cache load) + optimizer state
      * @param attachPeakRssMb  VmHWM right after attach, MiB
      * @param svdComputed      SVDiff: matrices decomposed during attach (0 = all from the cache); -1 otherwise
-     * @param recomposeMs      SVDiff: recomposing every wrapped weight once, no autograd (what each forward adds);
-     *                         NaN otherwise
-     * @param plainMs          plain UNet forward + MSE + backward, if asked; NaN otherwise
+     * @param recomposeMs      SVDiff: recomposing every wrapped weight once, no autograd (what each forward adds),
+     *                         calling-thread CPU ms; NaN otherwise
+     * @param plainMs          plain UNet forward + MSE + backward, if asked: wall ms; NaN otherwise
+     * @param plainCpuMs       the same, calling-thread CPU ms (ratios use CPU times: robust on a shared machine)
      */
     public record Result(String method, int resolution, int batchSize, int steps, double msPerStep,
-                         double minMsPerStep, long peakRssMb, long trainableParams, double attachSeconds,
-                         long attachPeakRssMb, int svdComputed, double recomposeMs, double plainMs) {
+                         double minMsPerStep, double cpuMsPerStep, long peakRssMb, long trainableParams, double attachSeconds,
+                         long attachPeakRssMb, int svdComputed, double recomposeMs, double plainMs,
+                         double plainCpuMs) {
 
-        /** step ÷ plain forward+backward (NaN without the baseline). */
+        /** This result with a plain forward+backward baseline. */
+        public Result withPlain(Timing plain) {
+            return new Result(method, resolution, batchSize, steps, msPerStep, minMsPerStep, cpuMsPerStep, peakRssMb,
+                    trainableParams, attachSeconds, attachPeakRssMb, svdComputed, recomposeMs, plain.wallMs(),
+                    plain.cpuMs());
+        }
+
+        /** step ÷ plain forward+backward, CPU times (NaN without the baseline). */
         public double stepToPlain() {
-            return msPerStep / plainMs;
+            return cpuMsPerStep / plainCpuMs;
         }
 
         @Override
         public String toString() {
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                    "%-18s %4d px  batch %d  %10.1f ms/step (min %.1f, %d timed)  peak RSS %6d MiB  %,d trainable"
-                            + "  attach %.1f s (peak %d MiB)", method, resolution, batchSize, msPerStep,
-                    minMsPerStep, steps, peakRssMb, trainableParams, attachSeconds, attachPeakRssMb));
+                    "%-18s %4d px  batch %d  %10.1f ms/step (min %.1f, cpu %.1f, %d timed)  peak RSS %6d MiB"
+                            + "  %,d trainable  attach %.1f s (peak %d MiB)", method, resolution, batchSize, msPerStep,
+                    minMsPerStep, cpuMsPerStep, steps, peakRssMb, trainableParams, attachSeconds, attachPeakRssMb));
             if (svdComputed >= 0) {
                 s.append(String.format(Locale.ROOT, "  SVD: %s", svdComputed == 0 ? "all factors from the cache"
                         : svdComputed + " matrices decomposed"));
@@ -119,10 +121,10 @@ public final class TrainingBenchmark {
                 s.append(String.format(Locale.ROOT, "  recomposition %.1f ms/forward", recomposeMs));
             }
             if (!Double.isNaN(plainMs)) {
-                s.append(String.format(Locale.ROOT, "  plain fwd+bwd %.1f ms (step/plain %.2f", plainMs,
-                        stepToPlain()));
+                s.append(String.format(Locale.ROOT, "  plain fwd+bwd %.1f ms (cpu %.1f; step/plain %.2f", plainMs,
+                        plainCpuMs, stepToPlain()));
                 if (!Double.isNaN(recomposeMs)) {
-                    s.append(String.format(Locale.ROOT, ", recomposition/plain %.3f", recomposeMs / plainMs));
+                    s.append(String.format(Locale.ROOT, ", recomposition/plain %.3f", recomposeMs / plainCpuMs));
                 }
                 s.append(')');
             }
@@ -186,6 +188,8 @@ public final class TrainingBenchmark {
             }
             double total = 0;
             double min = Double.MAX_VALUE;
+            ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+            long cpuStart = cpu.getCurrentThreadCpuTime();
             for (int i = 0; i < s.steps(); i++) {
                 long start = System.nanoTime();
                 trainer.runStep();
@@ -193,30 +197,41 @@ public final class TrainingBenchmark {
                 total += ms;
                 min = Math.min(min, ms);
             }
+            double cpuMs = (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e6 / s.steps();
             long params = trainer.method().trainables().stream().mapToLong(t -> t.array().size()).sum();
-            double recomposeMs = trainer.method() instanceof SvdiffMethod svdiff
-                    ? svdiff.recompositionSeconds(1) * 1e3 : Double.NaN;
-            result = new Result(s.methodId(), s.resolution(), s.batchSize(), s.steps(), total / s.steps(), min,
+            double recomposeMs = Double.NaN;
+            if (trainer.method() instanceof SvdiffMethod svdiff) {
+                long c = cpu.getCurrentThreadCpuTime();
+                svdiff.recompositionSeconds(1);
+                recomposeMs = (cpu.getCurrentThreadCpuTime() - c) / 1e6;
+            }
+            result = new Result(s.methodId(), s.resolution(), s.batchSize(), s.steps(), total / s.steps(), min, cpuMs,
                     peakRssMb(), params, attachSeconds, attachPeak, cache == null ? -1 : cache.lastComputed(),
-                    recomposeMs, Double.NaN);
-        }
-        if (s.plainBaseline()) {
-            double plain = plainForwardBackwardMs(model.unet(), model.denoiser(), s.batchSize(), side,
-                    crossAttentionDim(model), Math.min(1, s.warmup()), s.steps(), manager);
-            result = new Result(result.method(), result.resolution(), result.batchSize(), result.steps(),
-                    result.msPerStep(), result.minMsPerStep(), result.peakRssMb(), result.trainableParams(),
-                    result.attachSeconds(), result.attachPeakRssMb(), result.svdComputed(), result.recomposeMs(),
-                    plain);
+                    recomposeMs, Double.NaN, Double.NaN);
         }
         return result;
     }
 
     /**
-     * Mean wall time of a plain UNet forward + MSE + backward with every UNet weight trainable and no optimizer (the
+     * A plain UNet forward + MSE + backward at the settings' batch and resolution ({@link #plainForwardBackward}),
+     * after {@link #measure}: the denominator of {@link Result#stepToPlain()}. Needs memory for a gradient of every
+     * UNet weight.
+     */
+    public static Timing plainBaseline(TrainingModel model, Settings s, NDManager manager) {
+        return plainForwardBackward(model.unet(), model.denoiser(), s.batchSize(), s.resolution() / vaeDownscale(model),
+                crossAttentionDim(model), Math.min(1, s.warmup()), s.steps(), manager);
+    }
+
+    /** Mean wall and calling-thread CPU milliseconds. */
+    public record Timing(double wallMs, double cpuMs) {
+    }
+
+    /**
+     * Mean time of a plain UNet forward + MSE + backward with every UNet weight trainable and no optimizer (the
      * work any fine-tuning step does at least), on random latents {@code [batch, 4, side, side]} and random encoder
      * states {@code [batch, 77, crossDim]}. Gradients are zeroed and the UNet frozen again afterwards.
      */
-    public static double plainForwardBackwardMs(Module unet, TrainingModel.Denoiser denoiser, int batch, int side,
+    public static Timing plainForwardBackward(Module unet, TrainingModel.Denoiser denoiser, int batch, int side,
                                                 int crossDim, int warmup, int steps, NDManager manager) {
         List<Parameter> params = new ArrayList<>(unet.namedParameters().values());
         unet.setTrainable(true);
@@ -228,8 +243,11 @@ public final class TrainingBenchmark {
             java.util.Arrays.fill(t, 500);
             NDArray timesteps = m.create(t);
             double total = 0;
+            double cpuTotal = 0;
+            ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
             for (int i = -warmup; i < steps; i++) {
                 long start = System.nanoTime();
+                long cpuStart = cpu.getCurrentThreadCpuTime();
                 try (NDScope ignored = new NDScope();
                      GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray pred = denoiser.predict(latents, timesteps, text);
@@ -237,12 +255,13 @@ public final class TrainingBenchmark {
                 }
                 if (i >= 0) {
                     total += (System.nanoTime() - start) / 1e6;
+                    cpuTotal += (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e6;
                 }
                 for (Parameter p : params) {
                     JniUtils.zeroGrad((PtNDArray) p.array());
                 }
             }
-            return total / steps;
+            return new Timing(total / steps, cpuTotal / steps);
         } finally {
             unet.setTrainable(false);
         }
