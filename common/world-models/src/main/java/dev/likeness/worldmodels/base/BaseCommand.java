@@ -28,9 +28,12 @@ import java.util.stream.Stream;
  * <pre>
  * base --vae DIR --out DIR --checkpoint-dir DIR [--steps 6000] [--resume] [--threads 1] [--batch 32] [--pool 24000]
  *      [--lr 1e-3] [--warmup 200] [--schedule cosine] [--ema 0.995] [--checkpoint-every 500] [--seed 8]
- *      [--max-minutes M] [--bench N] [--preview PNG]
+ *      [--max-minutes M] [--init WORLD_SD_FOLDER] [--arch 64,128,1,3] [--render-threads 1] [--bench N]
+ *      [--preview PNG]
  * </pre>
  *
+ * {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
+ * starts from the weights of an existing world-sd folder (e.g. the shipped one) with a fresh optimizer.
  * The latent pool is encoded once and kept in the checkpoint folder; {@code loss.csv} there gets one line per 50
  * steps (wall time accumulates over resumed runs). With {@code --bench N} it times N steps and exits.
  */
@@ -85,14 +88,15 @@ public final class BaseCommand {
                     return;
                 }
                 double previousSeconds = 0;
-                if (o.containsKey("resume")) {
-                    Optional<Path> latest = latestCheckpoint(checkpoints);
-                    if (latest.isPresent()) {
-                        trainer.resume(latest.get());
-                        previousSeconds = lastElapsed(checkpoints.resolve("loss.csv"));
-                        log("resumed from %s at step %d (%.0f s trained before)", latest.get(), trainer.step(),
-                                previousSeconds);
-                    }
+                Optional<Path> latest = o.containsKey("resume") ? latestCheckpoint(checkpoints) : Optional.empty();
+                if (latest.isPresent()) {
+                    trainer.resume(latest.get());
+                    previousSeconds = lastElapsed(checkpoints.resolve("loss.csv"));
+                    log("resumed from %s at step %d (%.0f s trained before)", latest.get(), trainer.step(),
+                            previousSeconds);
+                } else if (o.containsKey("init")) {
+                    trainer.initFrom(Path.of(o.get("init")));
+                    log("initialised from %s", o.get("init"));
                 }
                 train(trainer, cfg, checkpoints, out, vaeDir, previousSeconds, maxMinutes);
                 if (o.containsKey("preview") && out != null) {

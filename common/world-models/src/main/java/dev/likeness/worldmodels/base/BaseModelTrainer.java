@@ -359,6 +359,31 @@ public final class BaseModelTrainer implements AutoCloseable {
         losses.addAll(cp.losses());
     }
 
+    /**
+     * Starts from the weights of an existing world-sd folder (its {@code unet/} and {@code text_encoder/}) instead of
+     * the random initialisation: raw and EMA weights both, fresh optimizer state. This is how the shipped weights are
+     * trained further when their checkpoints are not at hand.
+     */
+    public void initFrom(Path worldSd) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try (NDManager m = manager.newSubManager()) {
+            Map<String, NDArray> source = new LinkedHashMap<>();
+            UNet2DConditionModel u = UNet2DConditionModel.load(worldSd.resolve("unet"), m);
+            u.namedParameters().forEach((k, p) -> source.put("unet." + k, p.array()));
+            ClipTextModel te = ClipTextModel.load(worldSd.resolve("text_encoder"), m);
+            te.namedParameters().forEach((k, p) -> source.put("text_encoder." + k, p.array()));
+            for (TrainableTensor t : trainables) {
+                copyChecked(t.array(), source.get(t.name()), t.name(), worldSd);
+                if (!ema.isEmpty()) {
+                    copyChecked(ema.get(t.name()), source.get(t.name()), t.name(), worldSd);
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+    }
+
     private static void copyChecked(NDArray target, NDArray src, String name, Path dir) {
         if (src == null) {
             throw new IllegalArgumentException(dir + " has no tensor '" + name + "'");

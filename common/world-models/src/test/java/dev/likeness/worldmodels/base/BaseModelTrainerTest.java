@@ -162,6 +162,17 @@ class BaseModelTrainerTest {
         try (StableDiffusionModel model = StableDiffusionModel.load(out); NDManager m = manager.newSubManager()) {
             assertThat(model.defaultImageSize()).isEqualTo(32);
             assertThat(model.tokenizer().maxLength()).isEqualTo(WorldSdFolder.MAX_PROMPT_TOKENS);
+            // another run can start from the exported weights (what --init does)
+            try (BaseModelTrainer fresh = trainer(config(2).withSeed(77))) {
+                fresh.initFrom(out);
+                for (String key : List.of("conv_in.weight", "mid_block.attentions.0.proj_in.weight")) {
+                    assertThat(fresh.unet().namedParameters().get(key).array().toFloatArray()).as(key)
+                            .containsExactly(model.unet().namedParameters().get(key).array().toFloatArray());
+                }
+                assertThat(fresh.textEncoder().namedParameters().get("text_model.final_layer_norm.weight").array()
+                        .toFloatArray()).containsExactly(model.textEncoder().namedParameters()
+                        .get("text_model.final_layer_norm.weight").array().toFloatArray());
+            }
             GenerationRequest req = GenerationRequest.builder("a red ball on grass").steps(3).guidanceScale(5f)
                     .seed(1L).build();
             try (GenerationResult r = new TextToImagePipeline(model).generate(req, m)) {
