@@ -101,8 +101,16 @@ public final class DemoCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            DemoInputs inputs = random ? DemoInputs.random(dir, images, size)
-                    : DemoInputs.world(dir, Subject.ofId(subject), evalPrompts, models);
+            DemoInputs inputs;
+            try {
+                inputs = random ? DemoInputs.random(dir, images, size)
+                        : DemoInputs.world(dir, Subject.ofId(subject), evalPrompts, models);
+            } catch (IOException e) {
+                System.err.println("cannot prepare the demo inputs: " + e.getMessage());
+                System.err.println("(--models DIR takes world-sd/, world-clip/, world-dino/ from a training run; "
+                        + "--random-model runs the plumbing demo on random weights)");
+                return 1;
+            }
             inputs.print(System.out);
             return 0;
         }
