@@ -24,6 +24,7 @@ public final class WorldModelsTool {
         COMMANDS.put("base", dev.likeness.worldmodels.base.BaseCommand::run);
         COMMANDS.put("dino", dev.likeness.worldmodels.dino.DinoCommand::run);
         COMMANDS.put("clip", dev.likeness.worldmodels.clip.ClipCommand::run);
+        COMMANDS.put("quality", dev.likeness.worldmodels.quality.QualityCommand::run);
     }
 
     private WorldModelsTool() {

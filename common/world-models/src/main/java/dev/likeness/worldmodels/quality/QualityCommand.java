@@ -1,0 +1,148 @@
+package dev.likeness.worldmodels.quality;
+
+import dev.likeness.world.dataset.Split;
+import dev.likeness.world.subject.Subject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code quality}: measures the issue-8 quality bars and prints them as a Markdown table.
+ *
+ * <pre>
+ * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
+ *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2]
+ *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--class-images 16] [--steps 25] [--guidance 5]
+ *         [--threads 1]
+ * </pre>
+ * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
+ * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
+ */
+public final class QualityCommand {
+
+    private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
+    private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
+            "subject", "svdiff-steps", "svdiff-lr", "dreambooth-steps", "dreambooth-lr", "class-images", "steps",
+            "guidance", "threads");
+
+    private QualityCommand() {
+    }
+
+    /** {@code WorldModelsTool quality …}: the table to standard output, progress to standard error. */
+    public static void run(String[] args) throws IOException {
+        run(List.of(args), System.out, System.err);
+    }
+
+    /** Runs the command: the Markdown table to {@code out}, one line per finished part to {@code log}. */
+    public static QualityReport run(List<String> args, PrintStream out, PrintStream log) throws IOException {
+        Map<String, String> opt = parse(args);
+        // before the engine starts: libtorch reads these once
+        System.setProperty("ai.djl.pytorch.num_threads", opt.getOrDefault("threads", "1"));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        Sampling defaults = Sampling.defaults();
+        Sampling sampling = new Sampling(intOpt(opt, "steps", defaults.steps()),
+                floatOpt(opt, "guidance", defaults.guidance()), defaults.size());
+        List<String> parts = List.of(opt.getOrDefault("parts", String.join(",", "captions", "personalization",
+                "prior")).split(","));
+        for (String p : parts) {
+            if (!PARTS.contains(p)) {
+                throw new IllegalArgumentException("unknown part '" + p + "' in --parts; known: " + PARTS);
+            }
+        }
+        int captions = intOpt(opt, "captions", 64);
+        Subject subject = Subject.ofId(opt.getOrDefault("subject", Subject.SPIRAL_VASE.id()));
+        TuningRecipe svdiff = TuningRecipe.svdiff().withSteps(intOpt(opt, "svdiff-steps", TuningRecipe.svdiff().steps()))
+                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()));
+        TuningRecipe dreambooth = TuningRecipe.dreambooth()
+                .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
+                .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()));
+        int classImages = intOpt(opt, "class-images", 16);
+
+        long start = System.nanoTime();
+        try (WorldQuality q = open(opt, sampling)) {
+            List<CaptionScore> captionScores = new ArrayList<>();
+            SubjectFidelity fidelity = null;
+            PriorPreservation prior = null;
+            if (parts.contains("captions")) {
+                for (Split split : List.of(Split.HELD_OUT, Split.TRAIN)) {
+                    captionScores.add(log(log, start, q.renderedCaptions(split, captions)));
+                    captionScores.add(log(log, start, q.realImages(split, captions)));
+                }
+            }
+            if (parts.contains("personalization")) {
+                fidelity = log(log, start, q.personalization(subject, svdiff));
+            }
+            if (parts.contains("prior")) {
+                prior = log(log, start, q.priorPreservation(subject, dreambooth, classImages));
+            }
+            QualityReport report = new QualityReport(sampling, subject, captionScores, fidelity, prior);
+            out.print(report.markdown());
+            return report;
+        }
+    }
+
+    private static WorldQuality open(Map<String, String> opt, Sampling sampling) throws IOException {
+        if (opt.containsKey("models")) {
+            Path dir = Path.of(opt.get("models"));
+            return WorldQuality.load(dir.resolve("world-sd"), dir.resolve("world-clip"), dir.resolve("world-dino"),
+                    sampling);
+        }
+        if (opt.containsKey("sd") || opt.containsKey("clip") || opt.containsKey("dino")) {
+            for (String k : List.of("sd", "clip", "dino")) {
+                if (!opt.containsKey(k)) {
+                    throw new IllegalArgumentException("--sd, --clip and --dino go together; --" + k + " is missing");
+                }
+            }
+            return WorldQuality.load(Path.of(opt.get("sd")), Path.of(opt.get("clip")), Path.of(opt.get("dino")),
+                    sampling);
+        }
+        Path work = opt.containsKey("work") ? Path.of(opt.get("work")) : Files.createTempDirectory("world-quality");
+        return WorldQuality.bundled(work, sampling);
+    }
+
+    private static <T> T log(PrintStream log, long start, T result) {
+        log.printf("[%.0f s] %s%n", (System.nanoTime() - start) / 1e9, result);
+        return result;
+    }
+
+    private static Map<String, String> parse(List<String> args) {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
+                throw new IllegalArgumentException("unknown option '" + a + "'; options: --" + String.join(", --",
+                        OPTIONS.stream().sorted().toList()));
+            }
+            if (i + 1 >= args.size()) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            opt.put(a.substring(2), args.get(++i));
+        }
+        return opt;
+    }
+
+    private static int intOpt(Map<String, String> opt, String key, int fallback) {
+        String v = opt.get(key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static float floatOpt(Map<String, String> opt, String key, float fallback) {
+        String v = opt.get(key);
+        try {
+            return v == null ? fallback : Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " must be a number, got '" + v + "'");
+        }
+    }
+}

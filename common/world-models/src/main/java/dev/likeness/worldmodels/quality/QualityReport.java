@@ -1,0 +1,98 @@
+package dev.likeness.worldmodels.quality;
+
+import dev.likeness.world.dataset.Split;
+import dev.likeness.world.subject.Subject;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The measured bars as a Markdown table (what docs/world.md and the README show). Parts that were not measured are
+ * left out.
+ *
+ * @param fidelity bar 2, or {@code null}
+ * @param prior    bar 3, or {@code null}
+ */
+public record QualityReport(Sampling sampling, Subject subject, List<CaptionScore> captions, SubjectFidelity fidelity,
+                            PriorPreservation prior) {
+
+    public QualityReport {
+        captions = List.copyOf(captions);
+    }
+
+    public String markdown() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Sampling: DDIM %d steps, guidance %s, %d×%d; judges: world CLIP "
+                        + "zero-shot (JOINT prompting), CLIP-I/CLIP-T with world CLIP, DINO/PRES/DIV with world DINO.%n",
+                sampling.steps(), trim(sampling.guidance()), sampling.size(), sampling.size()));
+        if (!captions.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "%n**1. The base model follows its captions** (bar: class ≥ %.0f %%"
+                            + " and colour ≥ %.0f %% on renders of held-out captions)%n%n",
+                    100 * QualityBars.CLASS_ACCURACY, 100 * QualityBars.COLOUR_ACCURACY));
+            s.append("| images | captions of split | n | class | colour | pattern | bar |\n");
+            s.append("|---|---|---:|---:|---:|---:|---|\n");
+            for (CaptionScore c : captions) {
+                String bar = c.rendered() && c.split() == Split.HELD_OUT
+                        ? (QualityBars.captionsMet(c) ? "met" : "**not met**") : "";
+                s.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f %% | %.1f %% | %.1f %% | %s |%n",
+                        c.rendered() ? c.source() : c.source() + " (classifier ceiling)", splitName(c.split()),
+                        c.accuracy().images(), 100 * c.accuracy().classAccuracy(),
+                        100 * c.accuracy().colourAccuracy(), 100 * c.accuracy().patternAccuracy(), bar));
+            }
+        }
+        if (fidelity != null) {
+            TuningRecipe r = fidelity.recipe();
+            s.append(String.format(Locale.ROOT, "%n**2. Personalization works** (%s, %d steps at lr %s on the 5 "
+                            + "`%s` photos, %.0f s; %d renders each of 8 prompts × %d seeds; bar: CLIP-I and DINO margin ≥ "
+                            + "%s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), r.steps(), trim(r.learningRate()),
+                    subject.id(), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
+                    trim(QualityBars.CLIP_I_MARGIN), trim(QualityBars.CLIP_T_DROP),
+                    QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
+            s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
+            row(s, "base model, \"a " + subject.classNoun() + " …\"", fidelity.base());
+            row(s, r.method() + ", \"a " + WorldQuality.IDENTIFIER + " " + subject.classNoun() + " …\"",
+                    fidelity.tuned());
+            s.append(String.format(Locale.ROOT, "| margin | %+.3f | %+.3f | %+.3f | %+.3f |%n", fidelity.clipIMargin(),
+                    fidelity.dinoMargin(), fidelity.clipTChange(), fidelity.tuned().div() - fidelity.base().div()));
+        }
+        if (prior != null) {
+            TuningRecipe r = prior.recipe();
+            s.append(String.format(Locale.ROOT, "%n**3. Prior preservation works** (%s, %d steps at lr %s, %d class "
+                            + "images of \"%s\" from the base model; PRES = DINO of \"a %s …\" renders to the photos, "
+                            + "lower = less leakage; bar: with prior ≤ base + %s, without prior ≥ with prior + %s) "
+                            + "— **%s**%n%n", r.method(), r.steps(), trim(r.learningRate()), prior.classImages(),
+                    subject.classPrompt(), subject.classNoun(), trim(QualityBars.PRES_WITH_PRIOR),
+                    trim(QualityBars.PRES_LEAKAGE), QualityBars.priorPreservationMet(prior) ? "met" : "not met"));
+            s.append("| model | PRES | PRES − base | DIV | DINO of \"a " + WorldQuality.IDENTIFIER + " "
+                    + subject.classNoun() + " …\" | training |\n|---|---:|---:|---:|---:|---:|\n");
+            prior(s, "base model", prior.base(), prior.base());
+            prior(s, r.method() + " with prior preservation", prior.withPrior(), prior.base());
+            prior(s, r.method() + " without prior preservation", prior.withoutPrior(), prior.base());
+        }
+        return s.toString();
+    }
+
+    private static void row(StringBuilder s, String name, SubjectScores v) {
+        s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f |%n", name, v.clipI(), v.dino(),
+                v.clipT(), v.div()));
+    }
+
+    private static void prior(StringBuilder s, String name, PriorPreservation.Run v, PriorPreservation.Run base) {
+        s.append(String.format(Locale.ROOT, "| %s | %.3f | %+.3f | %.3f | %s | %s |%n", name, v.pres(),
+                v.pres() - base.pres(), v.div(), Double.isNaN(v.subjectDino()) ? "—"
+                        : String.format(Locale.ROOT, "%.3f", v.subjectDino()),
+                v.trainSeconds() > 0 ? String.format(Locale.ROOT, "%.0f s", v.trainSeconds()) : "—"));
+    }
+
+    private static String splitName(Split split) {
+        return split == Split.HELD_OUT ? "held-out" : split.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String trim(double v) {
+        String t = String.format(Locale.ROOT, "%.6g", v);
+        if (t.contains("e")) {
+            return t.replaceAll("\\.?0+e", "e").replace("e-0", "e-").replace("e+0", "e");
+        }
+        return t.contains(".") ? t.replaceAll("0+$", "").replaceAll("\\.$", "") : t;
+    }
+}
