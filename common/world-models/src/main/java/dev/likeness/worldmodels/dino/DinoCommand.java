@@ -30,8 +30,9 @@ import java.util.Optional;
  * {@code WorldModelsTool dino}: trains the world DINO-style encoder, resumable.
  *
  * <pre>
- * dino --checkpoint-dir DIR [--steps 1500] [--prototype-weight 1] [--resume] [--out VIT_FOLDER] [--threads 1] [--batch 32]
- *      [--hidden 128 --layers 4 --heads 4] [--lr 1e-3] [--warmup 100] [--pool 24] [--refresh 16]
+ * dino --checkpoint-dir DIR [--steps 1400] [--resume] [--out VIT_FOLDER] [--threads 1] [--batch 32]
+ *      [--hidden 128 --layers 4 --heads 4] [--lr 1e-3] [--warmup 50] [--pool 16] [--refresh 16]
+ *      [--prototype-weight 1]
  *      [--seed 20260508] [--checkpoint-every 100] [--log-every 10] [--bench N]
  * dino --check VIT_FOLDER
  * dino --export CHECKPOINT --out VIT_FOLDER [architecture options as trained]

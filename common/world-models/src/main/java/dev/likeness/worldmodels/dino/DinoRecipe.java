@@ -15,9 +15,9 @@ import dev.likeness.world.dataset.WorldConfig;
  * @param refreshPerStep     pool slots re-rendered after each step
  */
 public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, int heads, int intermediate,
-                         int identitiesPerBatch, float temperature, float prototypeWeight, float learningRate, float weightDecay,
-                         int warmupSteps, int steps, float maxGradNorm, double secondObjectProbability,
-                         int poolViews, int refreshPerStep, long seed) {
+                         int identitiesPerBatch, float temperature, float prototypeWeight, float learningRate,
+                         float weightDecay, int warmupSteps, int steps, float maxGradNorm,
+                         double secondObjectProbability, int poolViews, int refreshPerStep, long seed) {
 
     public DinoRecipe {
         if (identitiesPerBatch < 2) {
@@ -38,7 +38,7 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
 
     /** The shipped recipe. */
     public static DinoRecipe world() {
-        return new DinoRecipe(32, 4, 128, 4, 4, 512, 32, 0.1f, 1f, 1e-3f, 0.05f, 100, 1500, 1f, 0.3, 24, 16,
+        return new DinoRecipe(32, 4, 128, 4, 4, 512, 32, 0.1f, 1f, 1e-3f, 0.05f, 50, 1400, 1f, 0.3, 16, 16,
                 WorldConfig.DEFAULT_SEED);
     }
 
@@ -59,32 +59,32 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
 
     public DinoRecipe withSteps(int n) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, n, maxGradNorm, secondObjectProbability,
-                poolViews, refreshPerStep, seed);
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, n, maxGradNorm,
+                secondObjectProbability, poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withBatch(int identities) {
-        return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identities, temperature, prototypeWeight,
-                learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability, poolViews,
-                refreshPerStep, seed);
+        return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identities, temperature,
+                prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
+                poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withLearningRate(float lr, int warmup) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, prototypeWeight, lr, weightDecay, warmup, steps, maxGradNorm, secondObjectProbability, poolViews,
-                refreshPerStep, seed);
+                temperature, prototypeWeight, lr, weightDecay, warmup, steps, maxGradNorm, secondObjectProbability,
+                poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withArchitecture(int newHidden, int newLayers, int newHeads) {
-        return new DinoRecipe(imageSize, patchSize, newHidden, newLayers, newHeads, 4 * newHidden,
-                identitiesPerBatch, temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
+        return new DinoRecipe(imageSize, patchSize, newHidden, newLayers, newHeads, 4 * newHidden, identitiesPerBatch,
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
                 secondObjectProbability, poolViews, refreshPerStep, seed);
     }
 
     public DinoRecipe withPool(int views, int refresh) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
-                views, refresh, seed);
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
+                secondObjectProbability, views, refresh, seed);
     }
 
     public DinoRecipe withPrototypeWeight(float weight) {
@@ -95,7 +95,7 @@ public record DinoRecipe(int imageSize, int patchSize, int hidden, int layers, i
 
     public DinoRecipe withSeed(long newSeed) {
         return new DinoRecipe(imageSize, patchSize, hidden, layers, heads, intermediate, identitiesPerBatch,
-                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm, secondObjectProbability,
-                poolViews, refreshPerStep, newSeed);
+                temperature, prototypeWeight, learningRate, weightDecay, warmupSteps, steps, maxGradNorm,
+                secondObjectProbability, poolViews, refreshPerStep, newSeed);
     }
 }
