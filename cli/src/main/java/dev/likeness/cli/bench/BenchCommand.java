@@ -121,6 +121,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also time the evaluator's DINO encoder (a Hugging Face ViTModel folder); needs --clip")
     Path dinoFolder;
 
+    @Option(names = "--svd-estimate", description = "estimate SVDiff's one-off SVD of the config's UNet from one "
+            + "decomposition per distinct matrix shape (CPU seconds x count) and exit")
+    boolean svdEstimate;
+
     private PrintStream out = System.out;
 
     @Override
@@ -143,6 +147,10 @@ public final class BenchCommand implements Callable<Integer> {
                 env("MALLOC_TRIM_THRESHOLD_"), loadAverage());
         if (svdOnly) {
             precomputeSvd();
+            return 0;
+        }
+        if (svdEstimate) {
+            estimateSvd();
             return 0;
         }
         if (!methodsOnly) {
@@ -358,6 +366,22 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("one-off SVD (digest + decompositions + cache writes): %.1f s; peak RSS %d MiB; load average %s%n",
                     seconds, TrainingBenchmark.peakRssMb(), loadAverage());
         }
+    }
+
+    private void estimateSvd() {
+        UNet2DConditionModel unet = new UNet2DConditionModel(unetConfig()); // shapes only, no weights
+        out.printf("%-16s %6s %12s %12s%n", "matrix", "count", "cpu s each", "cpu s all");
+        double total = 0;
+        int matrices = 0;
+        for (var e : TrainingBenchmark.estimateSvd(unet).entrySet()) {
+            double count = e.getValue()[0];
+            double each = e.getValue()[1];
+            total += count * each;
+            matrices += (int) count;
+            out.printf("%-16s %6.0f %12.2f %12.1f%n", e.getKey(), count, each, count * each);
+        }
+        out.printf("one-off SVD of the %s UNet, estimated: %d matrices, %.0f CPU s single-threaded (the cache "
+                + "decomposes on all cores); load average %s%n", config, matrices, total, loadAverage());
     }
 
     private static String loadAverage() {

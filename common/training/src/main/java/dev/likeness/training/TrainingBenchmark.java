@@ -14,6 +14,7 @@ import dev.likeness.engine.nn.Parameter;
 import dev.likeness.training.data.LatentDistribution;
 import dev.likeness.training.linalg.FolderSpectralStore;
 import dev.likeness.training.linalg.SpectralCache;
+import dev.likeness.training.linalg.ThinSvd;
 import dev.likeness.training.loop.Trainer;
 import dev.likeness.training.method.svdiff.SvdiffMethod;
 
@@ -298,6 +299,40 @@ public final class TrainingBenchmark {
             }
         }
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * One SVD per distinct matrix shape of {@code module} (SVDiff's targets), on seeded random data, with the same
+     * decomposition the cache uses ({@link ThinSvd}); calling-thread CPU seconds per shape times the number of
+     * matrices of that shape estimate the one-off SVD's single-thread CPU cost without decomposing every weight.
+     *
+     * @return shape {@code "m x n"} → (count, CPU seconds of one decomposition), in first-seen order
+     */
+    public static Map<String, double[]> estimateSvd(Module module) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+            Shape shape = e.getValue().shape();
+            if (SvdiffMethod.isTarget(e.getKey(), shape) && shape.dimension() >= 2) {
+                long m = shape.get(0);
+                long n = shape.size() / m;
+                shapes.computeIfAbsent(m + " x " + n, k -> new long[] {m, n, 0})[2]++;
+            }
+        }
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        Map<String, double[]> out = new LinkedHashMap<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(0);
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            int m = (int) e.getValue()[0];
+            int n = (int) e.getValue()[1];
+            float[] w = new float[m * n];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+            long start = cpu.getCurrentThreadCpuTime();
+            ThinSvd.of(w, m, n);
+            out.put(e.getKey(), new double[] {e.getValue()[2], (cpu.getCurrentThreadCpuTime() - start) / 1e9});
+        }
+        return out;
     }
 
     private static void decompose(SpectralCache cache, String digest, Map<String, NDArray> chunk, NDManager parent)
