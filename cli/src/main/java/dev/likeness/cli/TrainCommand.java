@@ -72,7 +72,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train-text-encoder", description = "DreamBooth/SVDiff/LoRA: also tune the text encoder")
     boolean trainTextEncoder;
     @Option(names = "--fp16", description = "write full-model artifacts in float16") boolean fp16;
-    @Option(names = "--fp16-optimizer-state", description = "keep AdamW moments in float16 (halves their memory)")
+    @Option(names = "--optimizer-state", description = "AdamW moment storage: fp32 (8 bytes per trained value, "
+            + "default), fp16 (4) or int8 (8-bit blockwise, ~2)")
+    String optimizerState;
+    @Option(names = "--fp16-optimizer-state", description = "same as --optimizer-state fp16")
     boolean fp16OptimizerState;
     @Option(names = "--rank", defaultValue = "4", description = "LoRA rank") int rank;
     @Option(names = "--num-vectors", defaultValue = "1", description = "Textual Inversion vectors") int numVectors;
@@ -116,8 +119,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .initializerToken(initializerToken != null ? initializerToken : classNoun)
                 .checkpointEvery(checkpointEvery).checkpointDir(checkpointEvery > 0 || resume ? ckpt : null)
                 .validationPrompt(validationPrompt).validationEvery(validationEvery).unmixWeight(unmixWeight)
-                .optimizerStatePrecision(fp16OptimizerState ? TrainingConfig.StatePrecision.FLOAT16
-                        : TrainingConfig.StatePrecision.FLOAT32);
+                .optimizerStatePrecision(optimizerStatePrecision(optimizerState, fp16OptimizerState));
         if (lr != null) {
             b.learningRate(lr);
         }
@@ -243,5 +245,23 @@ public final class TrainCommand implements Callable<Integer> {
     private static String eta(double seconds) {
         long s = Math.round(seconds);
         return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+    }
+
+    /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */
+    static TrainingConfig.StatePrecision optimizerStatePrecision(String option, boolean fp16Flag) {
+        if (option == null) {
+            return fp16Flag ? TrainingConfig.StatePrecision.FLOAT16 : TrainingConfig.StatePrecision.FLOAT32;
+        }
+        TrainingConfig.StatePrecision p = switch (option) {
+            case "fp32" -> TrainingConfig.StatePrecision.FLOAT32;
+            case "fp16" -> TrainingConfig.StatePrecision.FLOAT16;
+            case "int8" -> TrainingConfig.StatePrecision.INT8_BLOCKWISE;
+            default -> throw new IllegalArgumentException("--optimizer-state must be fp32, fp16 or int8, not '"
+                    + option + "'");
+        };
+        if (fp16Flag && p != TrainingConfig.StatePrecision.FLOAT16) {
+            throw new IllegalArgumentException("--fp16-optimizer-state contradicts --optimizer-state " + option);
+        }
+        return p;
     }
 }
