@@ -27,6 +27,9 @@ import java.util.Set;
  */
 public final class QualityCommand {
 
+    /** Prior-preservation class images by default (the README demo uses 8; more give a steadier prior). */
+    public static final int CLASS_IMAGES = 16;
+
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "dreambooth-steps", "dreambooth-lr", "class-images", "steps",
@@ -63,7 +66,7 @@ public final class QualityCommand {
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()));
-        int classImages = intOpt(opt, "class-images", 16);
+        int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
 
         long start = System.nanoTime();
         try (WorldQuality q = open(opt, sampling)) {

@@ -1,0 +1,66 @@
+package dev.likeness.worldmodels.quality;
+
+import dev.likeness.world.dataset.Split;
+import dev.likeness.world.subject.Subject;
+import dev.likeness.worldmodels.clip.ZeroShotAccuracy;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The quality table and the bars' arithmetic on given numbers; the command's argument errors. */
+class QualityReportTest {
+
+    private static final TuningRecipe SVDIFF = TuningRecipe.svdiff();
+
+    @Test
+    void tableShowsEveryNumberAndWhetherEachBarIsMet() {
+        CaptionScore heldOut = new CaptionScore(Split.HELD_OUT, true, new ZeroShotAccuracy(64, 0.859, 0.781, 0.5));
+        CaptionScore ceiling = new CaptionScore(Split.HELD_OUT, false, new ZeroShotAccuracy(64, 0.95, 0.9, 0.7));
+        SubjectFidelity f = new SubjectFidelity(SVDIFF, 42, new SubjectScores(0.61, 0.30, 0.25, 0.2, 32),
+                new SubjectScores(0.80, 0.62, 0.23, 0.1, 32));
+        PriorPreservation p = new PriorPreservation(TuningRecipe.dreambooth(), 16,
+                new PriorPreservation.Run(0.30, 0.2, Double.NaN, 0), new PriorPreservation.Run(0.32, 0.2, 0.6, 50),
+                new PriorPreservation.Run(0.55, 0.1, 0.7, 40));
+        String md = new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut, ceiling), f, p)
+                .markdown();
+        assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
+                .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
+                .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
+                .contains("svdiff, 300 steps at lr 0.01")
+                .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
+                .contains("dreambooth, 200 steps at lr 5e-5, 16 class images of \"a photo of a vase\"")
+                .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
+                .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |");
+        assertThat(QualityBars.captionsMet(heldOut)).isFalse();
+        assertThat(QualityBars.captionsMet(ceiling)).isTrue();
+        assertThat(QualityBars.personalizationMet(f)).isTrue();
+        assertThat(QualityBars.priorPreservationMet(p)).isTrue();
+        // CLIP-T fell too far: prompt context lost
+        assertThat(QualityBars.personalizationMet(new SubjectFidelity(SVDIFF, 1, f.base(),
+                new SubjectScores(0.8, 0.62, 0.19, 0.1, 32)))).isFalse();
+        // no leakage without prior: nothing shown
+        assertThat(QualityBars.priorPreservationMet(new PriorPreservation(p.recipe(), 16, p.base(), p.withPrior(),
+                p.withPrior()))).isFalse();
+    }
+
+    @Test
+    void commandRejectsBadArguments() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--colour", "red"), sink, sink))
+                .hasMessageContaining("unknown option '--colour'").hasMessageContaining("--captions");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--captions"), sink, sink))
+                .hasMessageContaining("--captions needs a value");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--parts", "captions,speed"), sink, sink))
+                .hasMessageContaining("unknown part 'speed'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-steps", "many"), sink, sink))
+                .hasMessageContaining("--svdiff-steps must be an integer");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--sd", "x"), sink, sink))
+                .hasMessageContaining("--clip is missing");
+        assertThatThrownBy(() -> new TuningRecipe("svdiff", 0, 1e-2f, 7)).hasMessageContaining("steps");
+    }
+}

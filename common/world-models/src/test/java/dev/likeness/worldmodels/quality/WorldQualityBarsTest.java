@@ -1,0 +1,81 @@
+package dev.likeness.worldmodels.quality;
+
+import dev.likeness.world.dataset.Split;
+import dev.likeness.world.subject.Subject;
+import dev.likeness.worldmodels.WorldModels;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Issue 8's quality bars on the shipped default world (bundled world-sd, world-clip, world-dino), with the bars of
+ * {@link QualityBars}: DDIM 25 steps, guidance 5, 32 px, fixed seeds. {@code WorldSdBundleTest} and the encoders'
+ * bundle tests fail when a bundle is missing; these checks need all three.
+ */
+class WorldQualityBarsTest {
+
+    /** Held-out captions rendered (issue 8: "≥ 64"). */
+    static final int CAPTIONS = 64;
+
+    @TempDir
+    static Path dir;
+    private static WorldQuality quality;
+
+    @BeforeAll
+    static void load() throws IOException {
+        for (String name : WorldModels.NAMES) {
+            assumeTrue(WorldModels.isBundled(name), name + " is not bundled yet");
+        }
+        quality = WorldQuality.bundled(dir, Sampling.defaults());
+    }
+
+    @AfterAll
+    static void close() {
+        if (quality != null) {
+            quality.close();
+        }
+    }
+
+    @Test
+    void baseModelDrawsClassAndColourOfHeldOutCaptions() throws IOException {
+        CaptionScore s = quality.renderedCaptions(Split.HELD_OUT, CAPTIONS);
+        System.out.println("held-out captions: " + s.accuracy());
+        assertThat(s.accuracy().images()).isEqualTo(CAPTIONS);
+        assertThat(s.accuracy().classAccuracy()).as("class accuracy, " + s.accuracy())
+                .isGreaterThanOrEqualTo(QualityBars.CLASS_ACCURACY);
+        assertThat(s.accuracy().colourAccuracy()).as("colour accuracy, " + s.accuracy())
+                .isGreaterThanOrEqualTo(QualityBars.COLOUR_ACCURACY);
+    }
+
+    @Test
+    void svdiffLearnsTheSubjectAndKeepsThePromptContext() throws IOException {
+        SubjectFidelity f = quality.personalization(Subject.SPIRAL_VASE, TuningRecipe.svdiff());
+        System.out.println("personalization: " + f);
+        assertThat(f.clipIMargin()).as("CLIP-I margin, " + f).isGreaterThanOrEqualTo(QualityBars.CLIP_I_MARGIN);
+        assertThat(f.dinoMargin()).as("DINO margin, " + f).isGreaterThanOrEqualTo(QualityBars.DINO_MARGIN);
+        assertThat(f.clipTChange()).as("CLIP-T change, " + f).isGreaterThanOrEqualTo(-QualityBars.CLIP_T_DROP);
+    }
+
+    @Test
+    void priorPreservationKeepsTheClassAndItsAbsenceLeaksTheSubject() throws IOException {
+        PriorPreservation p = quality.priorPreservation(Subject.SPIRAL_VASE, TuningRecipe.dreambooth(),
+                QualityCommand.CLASS_IMAGES);
+        System.out.println("prior preservation: " + p);
+        // both runs learned the subject: otherwise an unchanged model would pass
+        assertThat(p.withPrior().subjectDino() - p.base().pres()).as("subject learned with prior, " + p)
+                .isGreaterThanOrEqualTo(QualityBars.DINO_MARGIN);
+        assertThat(p.withoutPrior().subjectDino() - p.base().pres()).as("subject learned without prior, " + p)
+                .isGreaterThanOrEqualTo(QualityBars.DINO_MARGIN);
+        assertThat(p.presChangeWithPrior()).as("PRES with prior minus base, " + p)
+                .isLessThanOrEqualTo(QualityBars.PRES_WITH_PRIOR);
+        assertThat(p.withoutPrior().pres() - p.withPrior().pres()).as("PRES leakage without prior, " + p)
+                .isGreaterThanOrEqualTo(QualityBars.PRES_LEAKAGE);
+    }
+}
