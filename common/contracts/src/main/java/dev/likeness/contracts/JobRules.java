@@ -237,6 +237,13 @@ final class JobRules {
                     c.range(p + ".svdiff.learningRate1d", sv.learningRate1d(), Double.MIN_VALUE, 1.0);
                     c.range(p + ".svdiff.scale", sv.scale(), 0.0, 10.0);
                     c.range(p + ".svdiff.cutMixUnmixProbability", sv.cutMixUnmixProbability(), 0.0, 1.0);
+                    // a job carries one subject; Cut-Mix-Unmix mixes two, so a non-zero value could only be ignored
+                    if (sv.cutMixUnmixProbability() != null && sv.cutMixUnmixProbability() > 0
+                            && sv.cutMixUnmixProbability() <= 1.0) {
+                        c.invalid(p + ".svdiff.cutMixUnmixProbability", "must be 0 in a job: Cut-Mix-Unmix needs two"
+                                + " subjects and a job carries one (train two subjects with `likeness train"
+                                + " --method svdiff --cut-mix-images DIR`)");
+                    }
                 }
             }
             case LORA -> {

@@ -84,6 +84,8 @@ final class BadJobs {
                         "$.hyperParameters.svdiff.cutMixUnmixProbability", invalid, "between 0.0 and 1.0"),
                 edited("probability below 0", "hyperParameters.svdiff.cutMixUnmixProbability", "-0.1",
                         "$.hyperParameters.svdiff.cutMixUnmixProbability", invalid, "between 0.0 and 1.0"),
+                edited("cut-mix in a one-subject job", "hyperParameters.svdiff.cutMixUnmixProbability", "0.6",
+                        "$.hyperParameters.svdiff.cutMixUnmixProbability", invalid, "needs two subjects"),
                 edited("block of another method", "hyperParameters.lora", "{\"rank\": 4}", "$.hyperParameters.lora",
                         invalid, "applies to method lora only"),
                 edited("unknown lr schedule", "hyperParameters.lrSchedule", "\"cosin\"",
