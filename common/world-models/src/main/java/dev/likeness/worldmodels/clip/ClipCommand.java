@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <pre>
  * clip --steps 1500 --checkpoint-dir ckpt/clip [--resume] [--threads 1] [--out folder] [--checkpoint-every 100]
- *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32]
+ *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32] [--init-from exported-folder]
  * </pre>
  * Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
  * accuracy on held-out world images. {@code clip --evaluate <folder> [--eval-images 512]} only measures a finished
@@ -69,6 +69,9 @@ public final class ClipCommand {
             if (opt.containsKey("resume")) {
                 trainer.resume(ckpt);
                 log.println("resumed at step " + trainer.step());
+            } else if (opt.containsKey("init-from")) {
+                trainer.initializeFrom(Path.of(opt.get("init-from")));
+                log.println("weights from " + opt.get("init-from"));
             }
             long start = System.nanoTime();
             int first = trainer.step();

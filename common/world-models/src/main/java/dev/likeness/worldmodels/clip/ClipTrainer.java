@@ -373,6 +373,21 @@ public final class ClipTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts from the weights of an exported folder (e.g. the shipped bundle) instead of random ones; the optimizer
+     * and the schedule start fresh. The folder's network must be the recipe's.
+     */
+    public void initializeFrom(Path folder) throws IOException {
+        try (ClipModel source = ClipModel.load(folder)) {
+            if (!source.config().equals(model.config())) {
+                throw new IllegalArgumentException(folder + " holds " + source.config() + ", the recipe trains "
+                        + model.config());
+            }
+            Map<String, Parameter> from = source.namedParameters();
+            model.namedParameters().forEach((k, p) -> AdamW.copyInto(p.array(), from.get(k).array()));
+        }
+    }
+
     private void writeLossCsv(Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(StepStats.CSV_HEADER);

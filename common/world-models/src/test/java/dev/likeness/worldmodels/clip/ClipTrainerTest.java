@@ -115,6 +115,22 @@ class ClipTrainerTest {
     }
 
     @Test
+    void exportedWeightsSeedANewRun(@TempDir Path dir) throws Exception {
+        try (ClipTrainer trainer = new ClipTrainer(TINY, pool)) {
+            trainer.runStep();
+            trainer.runStep();
+            Path folder = trainer.export(dir.resolve("clip"), false);
+            float trained = trainer.loss(3);
+            try (ClipTrainer seeded = new ClipTrainer(TINY, pool)) {
+                assertThat(seeded.loss(3)).isNotCloseTo(trained, within(1e-4f));
+                seeded.initializeFrom(folder);
+                assertThat(seeded.loss(3)).isCloseTo(trained, within(1e-4f));
+                assertThat(seeded.step()).isZero();
+            }
+        }
+    }
+
+    @Test
     void resumingAnotherArchitectureFailsNamingTheKeys(@TempDir Path dir) throws Exception {
         try (ClipTrainer trainer = new ClipTrainer(TINY, pool)) {
             trainer.saveCheckpoint(dir);
