@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * state), {@code optimizer.safetensors} (AdamW moments and step count as
  * {@link dev.likeness.training.optim.AdamW#state} writes them: float32 moments, or the 8-bit codes and block scales
  * byte for byte) and {@code trainer_state.json} (step, seed, method, loss history). The random state is (seed, step)
- * by construction ({@link dev.likeness.training.loop.StepRandom}), so nothing else is needed to continue exactly. Written to a temporary sibling and renamed, so a crash never leaves
- * a half-written checkpoint under the final name.
+ * by construction ({@link dev.likeness.training.loop.StepRandom}), so nothing else is needed to continue exactly.
+ * Written to a temporary sibling and renamed, so a crash never leaves a half-written checkpoint under the final name.
  *
  * @param losses loss of every step up to {@code step}
  */

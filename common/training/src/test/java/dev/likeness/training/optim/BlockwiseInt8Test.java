@@ -48,7 +48,8 @@ class BlockwiseInt8Test {
                 // the code rounds y to the nearest multiple of 1/L: |x - x'| <= a·((y + 1/(2L))^4 - y^4)
                 double bound = a * (Math.pow(Math.min(1, y + half), 4) - Math.pow(y, 4)) + 1e-6 * Math.abs(x[i])
                         + 1e-30;
-                assertThat((double) Math.abs(back[i] - x[i])).as("value %d of block %d", i, block).isLessThanOrEqualTo(bound);
+                assertThat((double) Math.abs(back[i] - x[i])).as("value %d of block %d", i, block)
+                        .isLessThanOrEqualTo(bound);
                 assertThat(Math.signum(back[i]) * Math.signum(x[i])).as("sign of %d", i).isGreaterThanOrEqualTo(0);
                 if (Math.abs(x[i]) > 1e-4 * a) {
                     worstRelative = Math.max(worstRelative, Math.abs(back[i] - x[i]) / Math.abs(x[i]));

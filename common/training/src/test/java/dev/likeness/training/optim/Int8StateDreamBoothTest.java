@@ -31,7 +31,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Full-UNet DreamBooth on tiny-sd (32 px) with 8-bit blockwise AdamW state: trains, a quarter of the state, resumes. */
+/** Full-UNet DreamBooth on tiny-sd (32 px) with 8-bit blockwise AdamW state: trains, quarter-size state, resumes. */
 class Int8StateDreamBoothTest {
 
     private static final int RES = 32;
