@@ -1,5 +1,6 @@
 package dev.likeness.training.optim;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -204,6 +205,31 @@ class AdamWInt8StateTest {
                 }
                 assertThat(w2.toFloatArray()).containsExactly(w1.toFloatArray());
             }
+        }
+    }
+
+    @Test
+    void liveArraysStayFlatAcrossSteps() {
+        List<float[]> grads = gradients(8, 2, 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(start(), SHAPE);
+            NDArray bias = m.zeros(new Shape(7));
+            NDArray g = m.create(grads.get(0), SHAPE);
+            NDArray gb = m.ones(new Shape(7));
+            int before = ((BaseNDManager) m).getManagedArrays().size();
+            try (AdamW opt = new AdamW(List.of(new TrainableTensor("w", w, "g"), new TrainableTensor("b", bias, "g")),
+                    GROUPS, 0.9f, 0.999f, 1e-8f, StatePrecision.INT8_BLOCKWISE, m)) {
+                opt.step(List.of(g, gb), 1.0);
+                int warm = ((BaseNDManager) m).getManagedArrays().size();
+                for (int s = 0; s < 8; s++) {
+                    opt.step(List.of(g, gb), 1.0);
+                }
+                int after = ((BaseNDManager) m).getManagedArrays().size();
+                // codes + scales of two moments of two tensors
+                assertThat(warm).isEqualTo(before + 8);
+                assertThat(after).isEqualTo(warm);
+            }
+            assertThat(((BaseNDManager) m).getManagedArrays().size()).isEqualTo(before);
         }
     }
 
