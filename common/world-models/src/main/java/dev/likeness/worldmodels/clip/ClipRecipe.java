@@ -59,7 +59,10 @@ public record ClipRecipe(int imageSize, int patchSize, int visionHidden, int vis
         }
     }
 
-    /** The shipped recipe (see the bundle's TRAINING.md): 32 px, patch 4, width 128, 3 + 3 layers, projection 128, 1300 steps of 128 pairs. */
+    /**
+     * The shipped recipe (see the bundle's TRAINING.md): 32 px, patch 4, width 128, 3 + 3 layers, projection 128,
+     * 1300 steps of 128 pairs.
+     */
     public static ClipRecipe defaults() {
         return new ClipRecipe(32, 4, 128, 3, 128, 3, 4, 2, 128, 20_000, 128, 1_300, 60, 1e-3f, 0.05f, 1f,
                 20260508L, WorldConfig.DEFAULT_SEED);
