@@ -88,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--method-warmup", description = "untimed training steps per method (default: --warmup)")
     Integer methodWarmup;
 
-    @Option(names = "--method-resolution", description = "training resolution in pixels (default: 64 tiny, 256 mid, 512 sd15-shapes)")
+    @Option(names = "--method-resolution", description = "training resolution in pixels (default: 64 tiny and mid = 32x32 latents, 512 sd15-shapes = 64x64)")
     Integer methodResolution;
 
     @Option(names = "--method-batch", description = "training batch size (default: 2 tiny, 1 mid and sd15-shapes)")
@@ -279,7 +279,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The method steps on an in-memory random model of the config: {@link Sd15Shapes} (UNet 859.5 M, CLIP ViT-L text
-     * encoder 123.1 M, 512 px = 64x64 latents) or the mid UNet with a small text encoder (256 px), batch 1.
+     * encoder 123.1 M, 512 px = 64x64 latents) or the mid UNet with a small text encoder and the tiny VAE (64 px =
+     * 32x32 latents), batch 1.
      */
     private void benchMethodsInMemory() throws IOException {
         if (skipTraining || methods.isEmpty() || methods.contains("none")) {
@@ -292,7 +293,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("built %s with random weights in %.1f s: UNet %,d + text encoder %,d parameters; RSS %d MiB%n",
                     config, (System.nanoTime() - start) / 1e9, model.unet().parameterCount(),
                     model.textEncoder().parameterCount(), TrainingBenchmark.rssMb());
-            runMethods(model, config.equals("sd15-shapes") ? 512 : 256, 1, manager);
+            // mid goes through the tiny VAE (downscale 2): 64 px = 32x32 latents, the reference's mid sample size
+            runMethods(model, config.equals("sd15-shapes") ? 512 : 64, 1, manager);
         }
     }
 
