@@ -17,6 +17,7 @@ import java.util.Map;
  * <pre>
  * clip --steps 1500 --checkpoint-dir ckpt/clip [--resume] [--threads 1] [--out folder] [--checkpoint-every 100]
  *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32] [--init-from exported-folder]
+ *      [--aux-weight 0] [--lr 1e-3] [--warmup 60]
  * </pre>
  * Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
  * accuracy on held-out world images. {@code clip --evaluate <folder> [--eval-images 512]} only measures a finished
@@ -54,6 +55,14 @@ public final class ClipCommand {
         }
         recipe = recipe.withData(Integer.parseInt(opt.getOrDefault("pool", Integer.toString(recipe.poolSize()))),
                 Integer.parseInt(opt.getOrDefault("batch", Integer.toString(recipe.batchSize()))));
+        if (opt.containsKey("aux-weight")) {
+            recipe = recipe.withAuxWeight(Float.parseFloat(opt.get("aux-weight")));
+        }
+        if (opt.containsKey("lr") || opt.containsKey("warmup")) {
+            recipe = recipe.withLearningRate(Float.parseFloat(opt.getOrDefault("lr",
+                    Float.toString(recipe.learningRate()))), Integer.parseInt(opt.getOrDefault("warmup",
+                    Integer.toString(recipe.warmupSteps()))));
+        }
         Path ckpt = Path.of(required(opt, "checkpoint-dir"));
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
         int every = Integer.parseInt(opt.getOrDefault("checkpoint-every", "100"));
@@ -79,8 +88,9 @@ public final class ClipCommand {
                 ClipTrainer.StepStats s = trainer.runStep();
                 if (s.step() % 10 == 0) {
                     double ms = (System.nanoTime() - start) / 1e6 / (trainer.step() - first);
-                    log.printf(Locale.ROOT, "step %d loss %.4f acc %.3f lr %.2e scale %.1f norm %.2f (%.0f ms/step)%n",
-                            s.step(), s.loss(), s.batchAccuracy(), s.learningRate(), s.logitScale(), s.gradNorm(), ms);
+                    log.printf(Locale.ROOT, "step %d loss %.4f acc %.3f aux %.4f aux-class %.3f lr %.2e scale %.1f "
+                                    + "norm %.2f (%.0f ms/step)%n", s.step(), s.loss(), s.batchAccuracy(), s.auxLoss(),
+                            s.auxClassAccuracy(), s.learningRate(), s.logitScale(), s.gradNorm(), ms);
                 }
                 if (trainer.step() % every == 0 || trainer.step() == recipe.steps()) {
                     checkpoint(trainer, ckpt, out, half, heldOut, log);

@@ -28,11 +28,13 @@ import dev.likeness.world.tokenizer.WorldTokenizer;
  * @param maxGradNorm    global gradient-norm clip
  * @param seed           weights, pool and sampling seed
  * @param dataSeed       world dataset seed
+ * @param auxWeight      weight of the supervised attribute loss ({@link AttributeHeads}: class, colour and pattern of
+ *                       the main object) added to the contrastive loss; 0 trains with contrast only
  */
 public record ClipRecipe(int imageSize, int patchSize, int visionHidden, int visionLayers, int textHidden,
                          int textLayers, int heads, int mlpRatio, int projectionDim, int poolSize, int batchSize,
                          int steps, int warmupSteps, float learningRate, float weightDecay, float maxGradNorm,
-                         long seed, long dataSeed) {
+                         long seed, long dataSeed, float auxWeight) {
 
     /** {@code ln(100)}: the learned temperature never exceeds a logit scale of 100 (CLIP's clamp). */
     public static final float MAX_LOG_SCALE = (float) Math.log(100);
@@ -53,6 +55,9 @@ public record ClipRecipe(int imageSize, int patchSize, int visionHidden, int vis
         if (batchSize < 2) {
             throw new IllegalArgumentException("a contrastive batch needs at least 2 pairs, got " + batchSize);
         }
+        if (!(auxWeight >= 0) || Float.isInfinite(auxWeight)) {
+            throw new IllegalArgumentException("aux weight must be finite and >= 0, got " + auxWeight);
+        }
         if (steps <= 0 || warmupSteps < 0 || poolSize <= 0) {
             throw new IllegalArgumentException("steps and pool size must be positive and warm-up >= 0, got steps="
                     + steps + " warmup=" + warmupSteps + " pool=" + poolSize);
@@ -65,25 +70,37 @@ public record ClipRecipe(int imageSize, int patchSize, int visionHidden, int vis
      */
     public static ClipRecipe defaults() {
         return new ClipRecipe(32, 4, 128, 3, 128, 3, 4, 2, 128, 20_000, 128, 1_300, 60, 1e-3f, 0.05f, 1f,
-                20260508L, WorldConfig.DEFAULT_SEED);
+                20260508L, WorldConfig.DEFAULT_SEED, 0f);
     }
 
     public ClipRecipe withSteps(int newSteps) {
         return new ClipRecipe(imageSize, patchSize, visionHidden, visionLayers, textHidden, textLayers, heads,
                 mlpRatio, projectionDim, poolSize, batchSize, newSteps, Math.min(warmupSteps, newSteps), learningRate,
-                weightDecay, maxGradNorm, seed, dataSeed);
+                weightDecay, maxGradNorm, seed, dataSeed, auxWeight);
     }
 
     public ClipRecipe withData(int newPoolSize, int newBatchSize) {
         return new ClipRecipe(imageSize, patchSize, visionHidden, visionLayers, textHidden, textLayers, heads,
                 mlpRatio, projectionDim, newPoolSize, newBatchSize, steps, warmupSteps, learningRate, weightDecay,
-                maxGradNorm, seed, dataSeed);
+                maxGradNorm, seed, dataSeed, auxWeight);
     }
 
     public ClipRecipe withSize(int hidden, int visionLayerCount, int textLayerCount, int projection) {
         return new ClipRecipe(imageSize, patchSize, hidden, visionLayerCount, hidden, textLayerCount, heads, mlpRatio,
                 projection, poolSize, batchSize, steps, warmupSteps, learningRate, weightDecay, maxGradNorm, seed,
-                dataSeed);
+                dataSeed, auxWeight);
+    }
+
+    public ClipRecipe withAuxWeight(float weight) {
+        return new ClipRecipe(imageSize, patchSize, visionHidden, visionLayers, textHidden, textLayers, heads,
+                mlpRatio, projectionDim, poolSize, batchSize, steps, warmupSteps, learningRate, weightDecay,
+                maxGradNorm, seed, dataSeed, weight);
+    }
+
+    public ClipRecipe withLearningRate(float lr, int warmup) {
+        return new ClipRecipe(imageSize, patchSize, visionHidden, visionLayers, textHidden, textLayers, heads,
+                mlpRatio, projectionDim, poolSize, batchSize, steps, warmup, lr, weightDecay, maxGradNorm, seed,
+                dataSeed, auxWeight);
     }
 
     /** The network this recipe trains, as the evaluator's {@link ClipConfig}. */

@@ -25,6 +25,7 @@ import dev.likeness.training.optim.AdamW;
 import dev.likeness.training.optim.GradientClipping;
 import dev.likeness.training.optim.LearningRateSchedule;
 import dev.likeness.world.dataset.Split;
+import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.tokenizer.WorldTokenizer;
 
 import java.io.IOException;
@@ -54,19 +55,26 @@ import java.util.stream.Stream;
 public final class ClipTrainer implements AutoCloseable {
 
     /** One logged step. */
+    /**
+     * One logged step. {@code loss} is the total; {@code auxLoss} and {@code auxClassAccuracy} are the supervised
+     * attribute loss (unweighted) and its class head's batch accuracy, 0 when the recipe has no auxiliary loss.
+     */
     public record StepStats(int step, float loss, float batchAccuracy, float learningRate, float logitScale,
-                            float gradNorm) {
-        static final String CSV_HEADER = "step,loss,batch_accuracy,learning_rate,logit_scale,grad_norm";
+                            float gradNorm, float auxLoss, float auxClassAccuracy) {
+        static final String CSV_HEADER =
+                "step,loss,batch_accuracy,learning_rate,logit_scale,grad_norm,aux_loss,aux_class_accuracy";
 
         String csv() {
-            return String.format(Locale.ROOT, "%d,%.5f,%.4f,%.6g,%.3f,%.4f", step, loss, batchAccuracy, learningRate,
-                    logitScale, gradNorm);
+            return String.format(Locale.ROOT, "%d,%.5f,%.4f,%.6g,%.3f,%.4f,%.5f,%.4f", step, loss, batchAccuracy,
+                    learningRate, logitScale, gradNorm, auxLoss, auxClassAccuracy);
         }
 
+        // older logs have no aux columns
         static StepStats parse(String line) {
             String[] f = line.split(",");
             return new StepStats(Integer.parseInt(f[0]), Float.parseFloat(f[1]), Float.parseFloat(f[2]),
-                    Float.parseFloat(f[3]), Float.parseFloat(f[4]), Float.parseFloat(f[5]));
+                    Float.parseFloat(f[3]), Float.parseFloat(f[4]), Float.parseFloat(f[5]),
+                    f.length > 7 ? Float.parseFloat(f[6]) : 0f, f.length > 7 ? Float.parseFloat(f[7]) : 0f);
         }
     }
 
@@ -79,6 +87,8 @@ public final class ClipTrainer implements AutoCloseable {
     private final ClipModel model;
     private final Parameter logitScale;
     private final List<TrainableTensor> trainables = new ArrayList<>();
+    /** Training-only attribute heads; null without an auxiliary loss. */
+    private final AttributeHeads heads;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final ClipTokenizer tokenizer;
@@ -104,6 +114,12 @@ public final class ClipTrainer implements AutoCloseable {
         this.logitScale = model.namedParameters().get("logit_scale");
         model.namedParameters().forEach((name, p) -> trainables.add(new TrainableTensor(name, p.array(),
                 decays(name, p) ? "decay" : "no_decay")));
+        this.heads = recipe.auxWeight() > 0 ? new AttributeHeads(recipe.projectionDim(), recipe.seed(), manager)
+                : null;
+        if (heads != null) {
+            // no decay: the cosine heads only use their directions
+            heads.weights().forEach((k, a) -> trainables.add(new TrainableTensor(k, a, "no_decay")));
+        }
         this.optimizer = new AdamW(trainables, Map.of(
                 "decay", new AdamW.Group(recipe.learningRate(), recipe.weightDecay()),
                 "no_decay", new AdamW.Group(recipe.learningRate(), 0f)), 0.9f, 0.98f, 1e-6f, StatePrecision.FLOAT32,
@@ -241,6 +257,8 @@ public final class ClipTrainer implements AutoCloseable {
         float lossValue;
         float accuracy;
         float norm;
+        float auxValue = 0f;
+        float auxAccuracy = 0f;
         try (NDScope ignored = new NDScope(); NDManager stepManager = manager.newSubManager()) {
             NDArray pixels = stepManager.create(pool.pixelValues(batch.indices(), processor), new Shape(b, 3, s, s));
             NDArray ids = tokenIds(batch.texts(), stepManager);
@@ -249,24 +267,57 @@ public final class ClipTrainer implements AutoCloseable {
                 NDArray txt = model.textEmbeds(ids);
                 ContrastiveLoss.Result r = ContrastiveLoss.compute(img, txt, logitScale.value(), batch.texts(),
                         stepManager);
-                lossValue = r.loss().getFloat();
+                NDArray total = r.loss();
+                if (heads != null) {
+                    AttributeHeads.Result aux = heads.loss(img, objects(batch.indices()));
+                    auxValue = aux.loss().getFloat();
+                    auxAccuracy = aux.classAccuracy();
+                    total = total.add(aux.loss().mul(AttributeHeads.scalar(stepManager, recipe.auxWeight())));
+                }
+                lossValue = total.getFloat();
                 accuracy = r.accuracy();
                 if (!Float.isFinite(lossValue)) {
                     throw new IllegalStateException("loss is " + lossValue + " at step " + step
                             + " (lower the learning rate)");
                 }
-                collector.backward(r.loss());
+                collector.backward(total);
             }
             norm = update(lrFactor);
         }
         StepStats stats = new StepStats(step, lossValue, accuracy, recipe.learningRate() * lrFactor,
-                (float) Math.exp(logitScale.array().getFloat()), norm);
+                (float) Math.exp(logitScale.array().getFloat()), norm, auxValue, auxAccuracy);
         history.add(stats);
         step++;
         return stats;
     }
 
-    /** The loss on the batch of step {@code stepIndex} with the current weights, without training. */
+    private ObjectAttributes[] objects(int[] indices) {
+        ObjectAttributes[] o = new ObjectAttributes[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            o[i] = pool.scene(indices[i]).primary();
+        }
+        return o;
+    }
+
+    /**
+     * The supervised attribute loss (unweighted) on the batch of step {@code stepIndex}, without training.
+     *
+     * @throws IllegalStateException when the recipe has no auxiliary loss
+     */
+    public float auxLoss(int stepIndex) {
+        if (heads == null) {
+            throw new IllegalStateException("the recipe has aux weight 0: no attribute heads");
+        }
+        Batch batch = batch(stepIndex);
+        int s = recipe.imageSize();
+        try (NDScope ignored = new NDScope(); NDManager m = manager.newSubManager()) {
+            NDArray pixels = m.create(pool.pixelValues(batch.indices(), processor),
+                    new Shape(batch.indices().length, 3, s, s));
+            return heads.loss(model.imageEmbeds(pixels), objects(batch.indices())).loss().getFloat();
+        }
+    }
+
+    /** The contrastive loss on the batch of step {@code stepIndex} with the current weights, without training. */
     public float loss(int stepIndex) {
         Batch batch = batch(stepIndex);
         int s = recipe.imageSize();
@@ -315,6 +366,9 @@ public final class ClipTrainer implements AutoCloseable {
         try (NDManager m = manager.newSubManager()) {
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             model.stateDict().forEach((k, a) -> tensors.put(MODEL_PREFIX + k, a));
+            if (heads != null) {
+                tensors.putAll(heads.weights());
+            }
             optimizer.state(m).forEach((k, a) -> tensors.put(OPTIMIZER_PREFIX + k, a));
             SafeTensorsWriter.write(dir.resolve("clip-checkpoint.safetensors"), tensors,
                     Map.of("step", Integer.toString(step), "recipe", recipe.toString()));
@@ -355,6 +409,15 @@ public final class ClipTrainer implements AutoCloseable {
                             + ", the recipe's model has " + e.getValue().shape());
                 }
                 AdamW.copyInto(e.getValue().array(), a);
+            }
+            if (heads != null) {
+                for (Map.Entry<String, NDArray> e : heads.weights().entrySet()) {
+                    if (!st.names().contains(e.getKey())) {
+                        throw new IllegalArgumentException(file + " has no " + e.getKey() + ": it was written "
+                                + "without the auxiliary loss (start from its export with --init-from instead)");
+                    }
+                    AdamW.copyInto(e.getValue(), st.loadFloat32(e.getKey(), m));
+                }
             }
             optimizer.loadState(optimizerState);
             step = Integer.parseInt(st.metadata().getOrDefault("step", "0"));

@@ -3,6 +3,7 @@ package dev.likeness.worldmodels.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.likeness.engine.io.SafeTensorsFile;
 import dev.likeness.metrics.encoder.ClipEmbedder;
 import dev.likeness.metrics.encoder.ClipModel;
 import dev.likeness.world.dataset.Split;
@@ -22,7 +23,7 @@ class ClipTrainerTest {
 
     /** A tiny network (width 32, one layer per tower) on 16 world images, one batch of all of them per step. */
     private static final ClipRecipe TINY = new ClipRecipe(32, 4, 32, 1, 32, 1, 4, 2, 16, 16, 16, 40, 0, 3e-3f,
-            0.05f, 1f, 7L, WorldConfig.DEFAULT_SEED);
+            0.05f, 1f, 7L, WorldConfig.DEFAULT_SEED, 0f);
 
     private static ImagePool pool;
 
@@ -140,6 +141,50 @@ class ClipTrainerTest {
             assertThatThrownBy(() -> other.resume(dir)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("vision_model.encoder.layers.1");
         }
+    }
+
+    @Test
+    void auxiliaryAttributeLossFallsAndStaysOutOfTheExport(@TempDir Path dir) throws Exception {
+        ClipRecipe aux = TINY.withAuxWeight(1f);
+        float[] straight = new float[2];
+        try (ClipTrainer trainer = new ClipTrainer(aux, pool)) {
+            float before = trainer.auxLoss(0);
+            float contrastBefore = trainer.loss(0);
+            for (int i = 0; i < 15; i++) {
+                ClipTrainer.StepStats s = trainer.runStep();
+                assertThat(s.auxLoss()).isPositive();
+            }
+            assertThat(trainer.auxLoss(0)).isLessThan(0.7f * before);
+            assertThat(trainer.loss(0)).isLessThan(contrastBefore);
+            // the total is the contrastive loss plus the weighted aux loss
+            ClipTrainer.StepStats last = trainer.history().get(14);
+            assertThat(last.loss()).isGreaterThan(last.auxLoss());
+
+            Path folder = trainer.export(dir.resolve("clip"), false);
+            try (SafeTensorsFile st = SafeTensorsFile.open(folder.resolve("model.safetensors"))) {
+                assertThat(st.names()).noneMatch(n -> n.startsWith("aux"));
+            }
+            try (ClipModel loaded = ClipModel.load(folder)) {
+                assertThat(loaded.config()).isEqualTo(trainer.model().config());
+            }
+            trainer.saveCheckpoint(dir.resolve("ckpt"));
+            for (int i = 0; i < 2; i++) {
+                straight[i] = trainer.runStep().loss();
+            }
+        }
+        // the heads travel in the checkpoint: a resumed run continues exactly
+        try (ClipTrainer resumed = new ClipTrainer(aux, pool)) {
+            resumed.resume(dir.resolve("ckpt"));
+            for (int i = 0; i < 2; i++) {
+                assertThat(resumed.runStep().loss()).isCloseTo(straight[i], within(1e-4f));
+            }
+        }
+        try (ClipTrainer plain = new ClipTrainer(TINY, pool)) {
+            assertThatThrownBy(() -> plain.auxLoss(0)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("aux weight 0");
+        }
+        assertThatThrownBy(() -> TINY.withAuxWeight(-1f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aux weight");
     }
 
     @Test
