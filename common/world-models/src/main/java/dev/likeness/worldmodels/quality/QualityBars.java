@@ -32,8 +32,19 @@ public final class QualityBars {
         return f.clipIMargin() >= CLIP_I_MARGIN && f.dinoMargin() >= DINO_MARGIN && f.clipTChange() >= -CLIP_T_DROP;
     }
 
+    /**
+     * PRES with prior close to the base model's, without prior clearly higher, and both runs learned the subject
+     * (their "a sks vase …" renders beat the base model's "a vase …" renders by {@link #DINO_MARGIN} in DINO):
+     * otherwise a run that changed nothing would keep the class trivially.
+     */
     public static boolean priorPreservationMet(PriorPreservation p) {
         return p.presChangeWithPrior() <= PRES_WITH_PRIOR
-                && p.withoutPrior().pres() - p.withPrior().pres() >= PRES_LEAKAGE;
+                && p.withoutPrior().pres() - p.withPrior().pres() >= PRES_LEAKAGE
+                && subjectLearned(p, p.withPrior()) && subjectLearned(p, p.withoutPrior());
+    }
+
+    /** A tuned run's "a sks vase …" DINO minus the base model's "a vase …" DINO reaches {@link #DINO_MARGIN}. */
+    public static boolean subjectLearned(PriorPreservation p, PriorPreservation.Run run) {
+        return run.subjectDino() - p.base().pres() >= DINO_MARGIN;
     }
 }

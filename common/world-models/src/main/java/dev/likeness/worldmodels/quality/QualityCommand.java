@@ -69,7 +69,7 @@ public final class QualityCommand {
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
 
         long start = System.nanoTime();
-        try (WorldQuality q = open(opt, sampling)) {
+        try (WorldQuality q = open(opt, sampling).logTo(log::println)) {
             List<CaptionScore> captionScores = new ArrayList<>();
             SubjectFidelity fidelity = null;
             PriorPreservation prior = null;

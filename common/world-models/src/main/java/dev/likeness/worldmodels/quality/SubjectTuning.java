@@ -14,6 +14,8 @@ import dev.likeness.training.loop.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Fine-tunes a fresh copy of a base model on a subject with one of the training module's methods, the way
@@ -29,6 +31,8 @@ final class SubjectTuning {
         T apply(StableDiffusionModel tuned, TrainingResult training);
     }
 
+    private static final int LOG_EVERY = 50;
+
     private SubjectTuning() {
     }
 
@@ -37,9 +41,10 @@ final class SubjectTuning {
      *                    configured, {@code classImages} are the class images
      * @param photos      the subject's photos at {@code cfg.resolution()}
      * @param classImages prior-preservation images, or an empty list
+     * @param log         receives a progress line every few steps
      */
-    static <T> T tune(Path baseFolder, TrainingConfig cfg, List<RgbImage> photos, List<RgbImage> classImages, Use<T> use)
-            throws IOException {
+    static <T> T tune(Path baseFolder, TrainingConfig cfg, List<RgbImage> photos, List<RgbImage> classImages,
+                      Consumer<String> log, Use<T> use) throws IOException {
         if (photos.isEmpty()) {
             throw new IllegalArgumentException("no subject photos to fine-tune on");
         }
@@ -53,7 +58,12 @@ final class SubjectTuning {
             NDArray classes = classImages.isEmpty() ? null : pixels(classImages, cfg.resolution(), data);
             try (Trainer trainer = new Trainer(TrainingModels.from(sd), Methods.byId(cfg.method()), cfg, data)) {
                 trainer.useImages(instance, classes);
-                TrainingResult result = trainer.train(p -> { }, (step, model, prompt) -> { });
+                TrainingResult result = trainer.train(p -> {
+                    if (p.step() % LOG_EVERY == 0 || p.step() == p.maxSteps()) {
+                        log.accept(String.format(Locale.ROOT, "%s step %d/%d loss %.4f (%.1f steps/s)", cfg.method(),
+                                p.step(), p.maxSteps(), p.loss(), p.stepsPerSecond()));
+                    }
+                }, (step, model, prompt) -> { });
                 return use.apply(sd, result);
             }
         }

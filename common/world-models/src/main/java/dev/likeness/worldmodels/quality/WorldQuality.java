@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The issue-8 quality bars of a default world (base model {@code world-sd}, evaluator encoders {@code world-clip}
@@ -56,6 +57,7 @@ public final class WorldQuality implements AutoCloseable {
     private final ClipEmbedder clip;
     private final DinoEmbedder dino;
     private final ZeroShotClassifier classifier;
+    private Consumer<String> log = line -> { };
 
     private WorldQuality(Path baseFolder, Sampling sampling, ClipEmbedder clip, DinoEmbedder dino,
                          ZeroShotClassifier classifier) {
@@ -93,6 +95,12 @@ public final class WorldQuality implements AutoCloseable {
         return load(WorldModels.extract(WorldModels.WORLD_SD, dir.resolve(WorldModels.WORLD_SD)),
                 WorldModels.extract(WorldModels.WORLD_CLIP, dir.resolve(WorldModels.WORLD_CLIP)),
                 WorldModels.extract(WorldModels.WORLD_DINO, dir.resolve(WorldModels.WORLD_DINO)), sampling);
+    }
+
+    /** Sends progress lines (training steps) to {@code sink}; silent by default. */
+    public WorldQuality logTo(Consumer<String> sink) {
+        this.log = sink;
+        return this;
     }
 
     public Sampling sampling() {
@@ -154,7 +162,7 @@ public final class WorldQuality implements AutoCloseable {
         SubjectScores base = scores(renderBase(classPrompts), classPrompts, photos);
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size());
         long start = System.nanoTime();
-        List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, List.of(),
+        List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, List.of(), log,
                 (tuned, result) -> render(tuned, subjectPrompts));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new SubjectFidelity(recipe, seconds, base, scores(tunedRenders, classPrompts, photos));
@@ -193,7 +201,7 @@ public final class WorldQuality implements AutoCloseable {
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
                 priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
         long start = System.nanoTime();
-        List<List<RgbImage>> renders = SubjectTuning.tune(baseFolder, cfg, photos, priors,
+        List<List<RgbImage>> renders = SubjectTuning.tune(baseFolder, cfg, photos, priors, log,
                 (tuned, result) -> List.of(render(tuned, classPrompts), render(tuned, subjectPrompts)));
         double seconds = (System.nanoTime() - start) / 1e9;
         List<RgbImage> classRenders = renders.get(0);

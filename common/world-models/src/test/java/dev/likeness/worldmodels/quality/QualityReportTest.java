@@ -31,9 +31,9 @@ class QualityReportTest {
         assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
                 .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
-                .contains("svdiff, 300 steps at lr 0.01")
+                .contains("svdiff, 400 steps at lr 0.03")
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
-                .contains("dreambooth, 200 steps at lr 5e-5, 16 class images of \"a photo of a vase\"")
+                .contains("dreambooth, 200 steps at lr 0.0002, 16 class images of \"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |");
         assertThat(QualityBars.captionsMet(heldOut)).isFalse();
@@ -43,6 +43,9 @@ class QualityReportTest {
         // CLIP-T fell too far: prompt context lost
         assertThat(QualityBars.personalizationMet(new SubjectFidelity(SVDIFF, 1, f.base(),
                 new SubjectScores(0.8, 0.62, 0.19, 0.1, 32)))).isFalse();
+        // the subject was not learned with prior: keeping the class proves nothing
+        assertThat(QualityBars.priorPreservationMet(new PriorPreservation(p.recipe(), 16, p.base(),
+                new PriorPreservation.Run(0.32, 0.2, 0.31, 50), p.withoutPrior()))).isFalse();
         // no leakage without prior: nothing shown
         assertThat(QualityBars.priorPreservationMet(new PriorPreservation(p.recipe(), 16, p.base(), p.withPrior(),
                 p.withPrior()))).isFalse();
