@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
- *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2]
+ *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
  *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--class-images 16] [--steps 25] [--guidance 5]
  *         [--threads 1]
  * </pre>
@@ -32,7 +32,7 @@ public final class QualityCommand {
 
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
-            "subject", "svdiff-steps", "svdiff-lr", "dreambooth-steps", "dreambooth-lr", "class-images", "steps",
+            "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr", "class-images", "steps",
             "guidance", "threads");
 
     private QualityCommand() {
@@ -80,7 +80,7 @@ public final class QualityCommand {
                 }
             }
             if (parts.contains("personalization")) {
-                fidelity = log(log, start, q.personalization(subject, svdiff));
+                fidelity = log(log, start, q.personalization(subject, svdiff, intOpt(opt, "svdiff-class-images", 0)));
             }
             if (parts.contains("prior")) {
                 prior = log(log, start, q.priorPreservation(subject, dreambooth, classImages));

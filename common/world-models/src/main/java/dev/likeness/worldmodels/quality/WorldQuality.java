@@ -156,13 +156,31 @@ public final class WorldQuality implements AutoCloseable {
 
     /** Tunes {@code recipe} on the subject's photos (no prior preservation) and scores it against the base model. */
     public SubjectFidelity personalization(Subject subject, TuningRecipe recipe) throws IOException {
+        return personalization(subject, recipe, 0);
+    }
+
+    /**
+     * As {@link #personalization(Subject, TuningRecipe)}, with prior preservation on {@code classImages} base-model
+     * renders of the class prompt when {@code classImages > 0} (the way the README's main job tunes).
+     */
+    public SubjectFidelity personalization(Subject subject, TuningRecipe recipe, int classImages) throws IOException {
+        if (classImages < 0) {
+            throw new IllegalArgumentException("class images must be >= 0, got " + classImages);
+        }
         List<RgbImage> photos = photos(subject);
         List<String> classPrompts = SubjectPrompts.recontextualisations(subject, "", 1);
         List<String> subjectPrompts = SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1);
         SubjectScores base = scores(renderBase(classPrompts), classPrompts, photos);
-        TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size());
+        List<RgbImage> priors = List.of();
+        if (classImages > 0) {
+            try (StableDiffusionModel sd = StableDiffusionModel.load(baseFolder)) {
+                priors = new PromptRenderer(sd, sampling).render(subject.classPrompt(), classImages, CLASS_IMAGE_SEED);
+            }
+        }
+        TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
+                priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
         long start = System.nanoTime();
-        List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, List.of(), log,
+        List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, priors, log,
                 (tuned, result) -> render(tuned, subjectPrompts));
         double seconds = (System.nanoTime() - start) / 1e9;
         return new SubjectFidelity(recipe, seconds, base, scores(tunedRenders, classPrompts, photos));
