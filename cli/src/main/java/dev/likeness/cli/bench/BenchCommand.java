@@ -361,9 +361,11 @@ public final class BenchCommand implements Callable<Integer> {
             RandomInit.initialize(unet, 0, manager);
             double build = (System.nanoTime() - start) / 1e9;
             long factors = TrainingBenchmark.factorValues(unet);
+            long resident = TrainingBenchmark.residentFactorValues(unet);
             Path dir = svdCache != null ? svdCache : SvdiffMethod.defaultCacheDir();
-            out.printf("%s UNet (%,d params) built in %.1f s; SVD factors U+S+Vh: %,d float32 = %.2f GB -> %s%n",
-                    config, unet.parameterCount(), build, factors, factors * 4 / 1e9, dir);
+            out.printf("%s UNet (%,d params) built in %.1f s; SVD factors U+S+Vh: %,d float32 = %.2f GB -> %s; "
+                            + "kept while training (smaller factor, σ, 1/σ): %.2f GB%n",
+                    config, unet.parameterCount(), build, factors, factors * 4 / 1e9, dir, resident * 4 / 1e9);
             double seconds = TrainingBenchmark.precomputeSvd(unet, dir, 100_000_000L, manager);
             out.printf("one-off SVD (digest + decompositions + cache writes): %.1f s; peak RSS %d MiB; load average %s%n",
                     seconds, TrainingBenchmark.peakRssMb(), loadAverage());

@@ -350,6 +350,28 @@ public final class TrainingBenchmark {
         return m * k + k + k * n;
     }
 
+    /**
+     * Float32 values SVDiff keeps per {@code [m, n]} matrix while training: the smaller factor {@code [k, k]}, σ and
+     * 1/σ (k = min(m, n); plus two factor rows per tiny singular value, which trained weights do not have).
+     */
+    public static long residentFactorValues(Shape matrix) {
+        long m = matrix.get(0);
+        long k = Math.min(m, matrix.size() / m);
+        return k * k + 2 * k;
+    }
+
+    /** {@link #residentFactorValues(Shape)} summed over every matrix weight SVDiff wraps in {@code module}. */
+    public static long residentFactorValues(Module module) {
+        long total = 0;
+        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
+            Shape shape = e.getValue().shape();
+            if (SvdiffMethod.isTarget(e.getKey(), shape) && shape.dimension() >= 2) {
+                total += residentFactorValues(shape);
+            }
+        }
+        return total;
+    }
+
     /** Float32 values of the SVD factors of every matrix weight SVDiff wraps in {@code module}. */
     public static long factorValues(Module module) {
         long total = 0;

@@ -53,6 +53,8 @@ class TrainingBenchmarkTest {
         assertThat(TrainingBenchmark.factorValues(new Shape(320, 320, 3, 3)))
                 .isEqualTo(320L * 320 + 320 + 320L * 2880);
         assertThat(TrainingBenchmark.factorValues(new Shape(4, 2880))).isEqualTo(4L * 4 + 4 + 4L * 2880);
+        assertThat(TrainingBenchmark.residentFactorValues(new Shape(320, 320, 3, 3))).isEqualTo(320L * 320 + 640);
+        assertThat(TrainingBenchmark.residentFactorValues(new Shape(2880, 4))).isEqualTo(4L * 4 + 8);
     }
 
     @Test

@@ -79,7 +79,7 @@ class ThinSvdGoldenTest {
 
         // reconstruction from our own factors at δ = 0 equals the weight
         try (NDManager step = manager.newSubManager()) {
-            SpectralShift shift = SpectralShift.matrix(which + ".weight", w.getShape(), factors(svd, step));
+            SpectralShift shift = SpectralShift.matrix(which + ".weight", w.getShape(), factors(svd, step), w);
             NDArray rec = shift.recompose(step.zeros(new Shape(k)), 1f);
             assertThat(relMax(rec.toFloatArray(), g(which + ".reconstructed_delta0").toFloatArray()))
                     .as("reconstruction at delta 0").isLessThan(1e-5);
@@ -95,7 +95,7 @@ class ThinSvdGoldenTest {
         try (NDManager step = manager.newSubManager()) {
             NDArray wShape = g(which + ".weight");
             SpectralShift shift = SpectralShift.matrix(which + ".weight", wShape.getShape(),
-                    new SpectralCache.Factors(g(which + ".U"), g(which + ".S"), g(which + ".Vh")));
+                    new SpectralCache.Factors(g(which + ".U"), g(which + ".S"), g(which + ".Vh")), wShape);
             NDArray delta = g(which + ".delta");
             delta.setRequiresGradient(true);
             NDArray x = g(which + ".x");

@@ -15,8 +15,15 @@ import java.util.Objects;
  *   <li>norm weights (GroupNorm/LayerNorm {@code [n]}, a 1 × n matrix whose only singular value is ‖w‖):
  *       {@code w · ReLU(‖w‖ + δ) / ‖w‖}, {@code δ [1]}.</li>
  * </ul>
- * The recomposition is computed as {@code (U * ReLU(σ + δ)) @ Vh}: a broadcast multiply of {@code U}'s columns, not a
- * matmul with a diagonal matrix. Arrays are owned by the caller; this class never closes them.
+ * <p>Matrices keep only the smaller singular-vector factor next to the base weight {@code W}, which the model holds
+ * anyway: with {@code c = (ReLU(σ + δ) − σ) / σ}, for {@code m ≤ n}
+ * {@code U·diag(ReLU(σ + δ))·Vh = W + (U·diag(c)·Uᵀ)·W} (because {@code Uᵀ·W = diag(σ)·Vh}), and for {@code m > n}
+ * {@code = W + W·(V·diag(c)·Vᵀ)}. For SD 1.5's UNet that holds 0.89 GB of factors instead of 4.33 GB. Directions whose
+ * σ is too small to divide by ({@code σ ≤ σ_max·}{@value #TINY_SIGMA}) cannot be recovered from {@code W}; their
+ * rows of both factors are kept explicitly and shifted the plain way, so the result equals the full-factor
+ * recomposition for every δ (up to float32 rounding, tested).
+ * <p>{@link #matrix} takes the factors from the SVD cache and closes the larger one; the base weight and everything
+ * else stay owned by the caller.
  */
 public final class SpectralShift {
 
@@ -33,30 +40,54 @@ public final class SpectralShift {
     /** How a weight is shifted. */
     public enum Kind { MATRIX, NORM }
 
+    /** Relative size below which a singular value is not divided by (float32 keeps ~7 digits). */
+    public static final double TINY_SIGMA = 1e-5;
+
     private final String key;
     private final Shape shape;
     private final Kind kind;
-    private final NDArray u;
+    // matrices: σ [k], the base weight as [m, n], the smaller factor as columns [p, k] (p = min(m, n)), whether it
+    // multiplies from the left (m ≤ n: U) or the right (m > n: V = Vhᵀ), 1/σ with 0 at tiny σ [k]
     private final NDArray s;
-    private final NDArray vh;
+    private final NDArray base;
+    private final NDArray small;
+    private final NDArray smallT;
+    private final boolean left;
+    private final NDArray inverseS;
+    // the tiny-σ directions: their indices [z], U columns [m, z], Vh rows [z, n]; null when there are none
+    private final NDArray tinyIndex;
+    private final NDArray tinyU;
+    private final NDArray tinyVh;
     private final NDArray normWeight;
     private final float norm;
 
-    private SpectralShift(String key, Shape shape, Kind kind, NDArray u, NDArray s, NDArray vh, NDArray normWeight,
+    private SpectralShift(String key, Shape shape, Kind kind, NDArray s, NDArray base, NDArray small, boolean left,
+                          NDArray inverseS, NDArray tinyIndex, NDArray tinyU, NDArray tinyVh, NDArray normWeight,
                           float norm) {
         this.key = key;
         this.shape = shape;
         this.kind = kind;
-        this.u = u;
         this.s = s;
-        this.vh = vh;
+        this.base = base;
+        this.small = small;
+        this.smallT = small == null ? null : small.transpose(); // a strided view, made once
+        this.left = left;
+        this.inverseS = inverseS;
+        this.tinyIndex = tinyIndex;
+        this.tinyU = tinyU;
+        this.tinyVh = tinyVh;
         this.normWeight = normWeight;
         this.norm = norm;
     }
 
-    /** A matrix weight of the given original shape with its factors ({@code U [m, k]}, {@code S [k]}, {@code Vh [k, n]}). */
-    public static SpectralShift matrix(String key, Shape weightShape, SpectralCache.Factors factors) {
+    /**
+     * A matrix weight of the given original shape with its factors ({@code U [m, k]}, {@code S [k]}, {@code Vh [k, n]})
+     * and its frozen base value ({@code weight}, {@code weightShape}). Keeps the smaller factor and closes the larger
+     * one (after copying out the rows of any tiny-σ directions); new arrays live in the factors' manager.
+     */
+    public static SpectralShift matrix(String key, Shape weightShape, SpectralCache.Factors factors, NDArray weight) {
         Objects.requireNonNull(factors, "factors of " + key);
+        Objects.requireNonNull(weight, "base weight of " + key);
         long m = weightShape.get(0);
         long n = weightShape.size() / m;
         long k = Math.min(m, n);
@@ -66,7 +97,56 @@ public final class SpectralShift {
                     + ": U " + factors.u().getShape() + ", S " + factors.s().getShape() + ", Vh "
                     + factors.vh().getShape());
         }
-        return new SpectralShift(key, weightShape, Kind.MATRIX, factors.u(), factors.s(), factors.vh(), null, 0f);
+        if (!weight.getShape().equals(weightShape)) {
+            throw new IllegalArgumentException("base weight of '" + key + "' has shape " + weight.getShape()
+                    + " but the shift was built for " + weightShape);
+        }
+        float[] sigma = factors.s().toFloatArray();
+        float max = 0f;
+        for (float v : sigma) {
+            max = Math.max(max, v);
+        }
+        double tiny = max * TINY_SIGMA;
+        float[] inverse = new float[sigma.length];
+        java.util.List<Integer> tinyList = new java.util.ArrayList<>();
+        for (int i = 0; i < sigma.length; i++) {
+            if (sigma[i] > tiny) {
+                inverse[i] = 1f / sigma[i];
+            } else {
+                tinyList.add(i);
+            }
+        }
+        ai.djl.ndarray.NDManager owner = factors.s().getManager();
+        NDArray inverseS = owner.create(inverse);
+        NDArray tinyIndex = null;
+        NDArray tinyU = null;
+        NDArray tinyVh = null;
+        if (!tinyList.isEmpty()) {
+            tinyIndex = owner.create(tinyList.stream().mapToLong(Integer::longValue).toArray());
+            tinyU = factors.u().get(new ai.djl.ndarray.index.NDIndex(":, {}", tinyIndex)).duplicate();
+            tinyVh = factors.vh().get(new ai.djl.ndarray.index.NDIndex("{}", tinyIndex)).duplicate();
+        }
+        boolean left = m <= n;
+        NDArray small;
+        if (left) {
+            small = factors.u();
+            factors.vh().close();
+        } else {
+            small = factors.vh().transpose().duplicate();
+            factors.vh().close();
+            factors.u().close();
+        }
+        NDArray base = weight.reshape(m, n);
+        base.attach(owner); // reshape lands in the weight's manager: the shift owns its view
+        if (base.getDataType() != factors.s().getDataType()) {
+            // e.g. a float16 model baked for rendering: the shift computes in the factors' float32
+            NDArray wide = base.toType(factors.s().getDataType(), true);
+            base.close();
+            base = wide;
+            base.attach(owner);
+        }
+        return new SpectralShift(key, weightShape, Kind.MATRIX, factors.s(), base, small, left, inverseS, tinyIndex,
+                tinyU, tinyVh, null, 0f);
     }
 
     /** A 1-D norm weight {@code w [n]} (kept by reference; its norm is read once). */
@@ -81,7 +161,8 @@ public final class SpectralShift {
         if (!(n > 0)) {
             throw new IllegalArgumentException("norm weight '" + key + "' is all zeros: it has no spectral shift");
         }
-        return new SpectralShift(key, weight.getShape(), Kind.NORM, null, null, null, weight, n);
+        return new SpectralShift(key, weight.getShape(), Kind.NORM, null, null, null, false, null, null, null, null,
+                weight, n);
     }
 
     /** Weight key as in the checkpoint, e.g. {@code down_blocks.0.resnets.0.conv1.weight}. */
@@ -142,9 +223,39 @@ public final class SpectralShift {
              NDArray scaled = sc == null ? null : delta.mul(sc);
              NDArray shifted = s.add(scaled == null ? delta : scaled);
              NDArray relu = Activation.relu(shifted);
-             NDArray columns = u.mul(relu);
-             NDArray flat = columns.matMul(vh)) {
-            return flat.reshape(shape);
+             NDArray change = relu.sub(s);
+             NDArray c = change.mul(inverseS);
+             NDArray columns = small.mul(c);
+             NDArray projector = columns.matMul(smallT);
+             NDArray correction = left ? projector.matMul(base) : base.matMul(projector);
+             NDArray flat = base.add(correction);
+             NDArray tiny = tinyIndex == null ? null : tinyTerm(change)) {
+            if (tiny == null) {
+                return flat.reshape(shape);
+            }
+            try (NDArray all = flat.add(tiny)) {
+                return all.reshape(shape);
+            }
         }
+    }
+
+    // U_z · diag(ReLU(σ_z + δ_z) − σ_z) · Vh_z for the directions that 1/σ leaves out
+    private NDArray tinyTerm(NDArray change) {
+        try (NDArray picked = change.get(new ai.djl.ndarray.index.NDIndex("{}", tinyIndex));
+             NDArray columns = tinyU.mul(picked)) {
+            return columns.matMul(tinyVh);
+        }
+    }
+
+    /** Float32 values this shift keeps besides the base weight: the smaller factor, σ, 1/σ and any tiny-σ rows. */
+    public long residentValues() {
+        if (kind == Kind.NORM) {
+            return 0;
+        }
+        long values = small.size() + s.size() + inverseS.size();
+        if (tinyIndex != null) {
+            values += tinyU.size() + tinyVh.size();
+        }
+        return values;
     }
 }

@@ -229,7 +229,7 @@ public final class SpectralShifts {
                 }
                 Parameter p = params.get(e.getKey());
                 SpectralShift shift = p.shape().dimension() == 1 ? SpectralShift.norm(e.getKey(), p.array())
-                        : SpectralShift.matrix(e.getKey(), p.shape(), factors.get(e.getKey()));
+                        : SpectralShift.matrix(e.getKey(), p.shape(), factors.get(e.getKey()), p.array());
                 if (shift.deltaLength() != e.getValue().length) {
                     throw new IllegalArgumentException(what + " spectral shift '" + shift.deltaKey() + "' has length "
                             + e.getValue().length + " but the weight needs " + shift.deltaLength());

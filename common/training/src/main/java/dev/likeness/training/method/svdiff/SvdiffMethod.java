@@ -160,7 +160,7 @@ public final class SvdiffMethod implements FineTuningMethod {
                     continue;
                 }
                 SpectralShift shift = p.shape().dimension() == 1 ? SpectralShift.norm(e.getKey(), p.array())
-                        : SpectralShift.matrix(e.getKey(), p.shape(), factors.get(e.getKey()));
+                        : SpectralShift.matrix(e.getKey(), p.shape(), factors.get(e.getKey()), p.array());
                 NDArray delta = own.zeros(new Shape(shift.deltaLength()));
                 delta.setRequiresGradient(true);
                 float s = scale;
