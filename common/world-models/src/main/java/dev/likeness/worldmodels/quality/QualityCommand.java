@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
- *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--class-images 16] [--steps 25] [--guidance 5]
+ *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16] [--steps 25] [--guidance 5]
  *         [--threads 1]
  * </pre>
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
@@ -32,7 +32,7 @@ public final class QualityCommand {
 
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
-            "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr", "class-images", "steps",
+            "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr", "dreambooth-text-encoder", "class-images", "steps",
             "guidance", "threads");
 
     private QualityCommand() {
@@ -65,7 +65,8 @@ public final class QualityCommand {
                 .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()));
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
-                .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()));
+                .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
+                .withTextEncoder(Boolean.parseBoolean(opt.getOrDefault("dreambooth-text-encoder", "false")));
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
 
         long start = System.nanoTime();

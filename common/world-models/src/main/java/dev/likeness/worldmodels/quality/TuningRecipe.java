@@ -9,7 +9,12 @@ import java.nio.file.Path;
  * optimizer steps, learning rate and seed. Everything else is the training module's default (batch 1, constant
  * learning rate, frozen text encoder).
  */
-public record TuningRecipe(String method, int steps, float learningRate, long seed) {
+public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder) {
+
+    /** A recipe with a frozen text encoder. */
+    public TuningRecipe(String method, int steps, float learningRate, long seed) {
+        this(method, steps, learningRate, seed, false);
+    }
 
     public TuningRecipe {
         if (method == null || method.isBlank()) {
@@ -41,11 +46,16 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     public TuningRecipe withSteps(int newSteps) {
-        return new TuningRecipe(method, newSteps, learningRate, seed);
+        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder);
     }
 
     public TuningRecipe withLearningRate(float lr) {
-        return new TuningRecipe(method, steps, lr, seed);
+        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder);
+    }
+
+    /** The same run with the text encoder trained too (at the same learning rate). */
+    public TuningRecipe withTextEncoder(boolean train) {
+        return new TuningRecipe(method, steps, learningRate, seed, train);
     }
 
     /**
@@ -56,7 +66,8 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
                           int resolution) {
         TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(baseFolder)
                 .instancePrompt("a photo of {id} " + classNoun).classNoun(classNoun).resolution(resolution)
-                .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier);
+                .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier)
+                .trainTextEncoder(trainTextEncoder);
         if (method.equals("svdiff")) {
             // as the trainer service maps a job's learning rate: SVDiff's spectral shifts take it
             b.spectralShiftLearningRate(learningRate);
