@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 
+import static dev.likeness.training.linalg.SvdTestSupport.factors;
+import static dev.likeness.training.linalg.SvdTestSupport.relMax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -129,23 +131,6 @@ class ThinSvdGoldenTest {
         }
     }
 
-    private static SpectralCache.Factors factors(ThinSvd svd, NDManager m) {
-        int k = svd.rank();
-        return new SpectralCache.Factors(m.create(svd.u(), new Shape(svd.m(), k)), m.create(svd.s()),
-                m.create(svd.vh(), new Shape(k, svd.n())));
-    }
-
-    /** max |a - b| / max |b|. */
-    static double relMax(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double d = 0;
-        double ref = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-            ref = Math.max(ref, Math.abs(b[i]));
-        }
-        return d / ref;
-    }
 
     private static void assertOrthonormalColumns(float[] u, int m, int k) {
         for (int a = 0; a < k; a++) {

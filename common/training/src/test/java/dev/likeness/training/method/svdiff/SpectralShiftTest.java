@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
-import dev.likeness.training.linalg.SpectralCache;
 import dev.likeness.training.linalg.ThinSvd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 
+import static dev.likeness.training.linalg.SvdTestSupport.factors;
+import static dev.likeness.training.linalg.SvdTestSupport.relMax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,22 +147,5 @@ class SpectralShiftTest {
             }
         }
         return w;
-    }
-
-    private static SpectralCache.Factors factors(ThinSvd svd, NDManager m) {
-        int k = svd.rank();
-        return new SpectralCache.Factors(m.create(svd.u(), new Shape(svd.m(), k)), m.create(svd.s()),
-                m.create(svd.vh(), new Shape(k, svd.n())));
-    }
-
-    private static double relMax(float[] a, float[] b) {
-        assertThat(a).hasSameSizeAs(b);
-        double d = 0;
-        double ref = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-            ref = Math.max(ref, Math.abs(b[i]));
-        }
-        return d / ref;
     }
 }
