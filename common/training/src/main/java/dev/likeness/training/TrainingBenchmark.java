@@ -362,23 +362,20 @@ public final class TrainingBenchmark {
 
     /** {@link #residentFactorValues(Shape)} summed over every matrix weight SVDiff wraps in {@code module}. */
     public static long residentFactorValues(Module module) {
-        long total = 0;
-        for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
-            Shape shape = e.getValue().shape();
-            if (SvdiffMethod.isTarget(e.getKey(), shape) && shape.dimension() >= 2) {
-                total += residentFactorValues(shape);
-            }
-        }
-        return total;
+        return sumOverWrappedMatrices(module, TrainingBenchmark::residentFactorValues);
     }
 
     /** Float32 values of the SVD factors of every matrix weight SVDiff wraps in {@code module}. */
     public static long factorValues(Module module) {
+        return sumOverWrappedMatrices(module, TrainingBenchmark::factorValues);
+    }
+
+    private static long sumOverWrappedMatrices(Module module, java.util.function.ToLongFunction<Shape> perMatrix) {
         long total = 0;
         for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
             Shape shape = e.getValue().shape();
             if (SvdiffMethod.isTarget(e.getKey(), shape) && shape.dimension() >= 2) {
-                total += factorValues(shape);
+                total += perMatrix.applyAsLong(shape);
             }
         }
         return total;
