@@ -62,7 +62,7 @@ class SpectralShiftTest {
         delta[k - 1] = sigma[0] * 0.2f;
         try (NDManager step = manager.newSubManager()) {
             NDArray weight = step.create(w, shape);
-            SpectralShift shift = SpectralShift.matrix("x.weight", shape, factors(svd, step), weight);
+            SpectralShift shift = SpectralShift.matrix("x.weight", shape, factors(svd, step), weight, true);
             NDArray d1 = step.create(delta);
             d1.setRequiresGradient(true);
             NDArray d2 = step.create(delta);
@@ -93,6 +93,10 @@ class SpectralShiftTest {
             assertThat(tiny).as("tiny singular values").isEqualTo(k - Math.min(rank, k));
             long p = Math.min(m, n);
             assertThat(shift.residentValues()).isEqualTo(p * k + 2L * k + tiny * (m + n));
+            SpectralShift fullForm = SpectralShift.matrix("x.weight", shape, factors(svd, step), weight, false);
+            assertThat(fullForm.residentValues()).as("default: U, S, Vh").isEqualTo((long) m * k + k + (long) k * n);
+            assertThat(relMax(fullForm.recompose(step.create(delta), 1f).toFloatArray(), fullFormula(svd, delta, step)))
+                    .as("default form").isLessThan(1e-6);
         }
     }
 
@@ -104,7 +108,7 @@ class SpectralShiftTest {
         ThinSvd svd = ThinSvd.of(w, m, n);
         try (NDManager step = manager.newSubManager()) {
             NDArray weight = step.create(w, new Shape(m, n));
-            SpectralShift shift = SpectralShift.matrix("x.weight", new Shape(m, n), factors(svd, step), weight);
+            SpectralShift shift = SpectralShift.matrix("x.weight", new Shape(m, n), factors(svd, step), weight, true);
             assertThat(shift.recompose(step.zeros(new Shape(m)), 1f).toFloatArray()).containsExactly(w);
             float[] delta = {0.1f, -0.2f, 0.05f, 0f, 0.3f, -0.01f, 0.02f};
             float[] half = delta.clone();
@@ -121,9 +125,16 @@ class SpectralShiftTest {
         ThinSvd svd = ThinSvd.of(lowRank(4, 6, 4, 1), 4, 6);
         try (NDManager step = manager.newSubManager()) {
             assertThatThrownBy(() -> SpectralShift.matrix("x.weight", new Shape(4, 6), factors(svd, step),
-                    step.zeros(new Shape(6, 4))))
+                    step.zeros(new Shape(6, 4)), true))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("base weight of 'x.weight'");
         }
+    }
+
+    private static float[] fullFormula(ThinSvd svd, float[] delta, NDManager step) {
+        int k = svd.rank();
+        NDArray u = step.create(svd.u(), new Shape(svd.m(), k));
+        NDArray vh = step.create(svd.vh(), new Shape(k, svd.n()));
+        return u.mul(Activation.relu(step.create(svd.s()).add(step.create(delta)))).matMul(vh).toFloatArray();
     }
 
     private static float[] lowRank(int m, int n, int rank, long seed) {
