@@ -19,8 +19,8 @@ import java.util.Set;
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
- *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16] [--steps 25] [--guidance 5]
- *         [--threads 1]
+ *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16]
+ *         [--steps 25] [--guidance 5] [--threads 1]
  * </pre>
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
  * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
@@ -32,8 +32,8 @@ public final class QualityCommand {
 
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
-            "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr", "dreambooth-text-encoder", "class-images", "steps",
-            "guidance", "threads");
+            "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
+            "dreambooth-text-encoder", "class-images", "steps", "guidance", "threads");
 
     private QualityCommand() {
     }
@@ -81,7 +81,8 @@ public final class QualityCommand {
                 }
             }
             if (parts.contains("personalization")) {
-                fidelity = log(log, start, q.personalization(subject, svdiff, intOpt(opt, "svdiff-class-images", 0)));
+                int priorImages = intOpt(opt, "svdiff-class-images", 0);
+                fidelity = log(log, start, q.personalization(subject, svdiff, priorImages));
             }
             if (parts.contains("prior")) {
                 prior = log(log, start, q.priorPreservation(subject, dreambooth, classImages));

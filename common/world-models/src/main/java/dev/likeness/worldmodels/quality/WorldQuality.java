@@ -171,12 +171,7 @@ public final class WorldQuality implements AutoCloseable {
         List<String> classPrompts = SubjectPrompts.recontextualisations(subject, "", 1);
         List<String> subjectPrompts = SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1);
         SubjectScores base = scores(renderBase(classPrompts), classPrompts, photos);
-        List<RgbImage> priors = List.of();
-        if (classImages > 0) {
-            try (StableDiffusionModel sd = StableDiffusionModel.load(baseFolder)) {
-                priors = new PromptRenderer(sd, sampling).render(subject.classPrompt(), classImages, CLASS_IMAGE_SEED);
-            }
-        }
+        List<RgbImage> priors = classImages > 0 ? classImages(subject, classImages) : List.of();
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
                 priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
         long start = System.nanoTime();
@@ -202,10 +197,7 @@ public final class WorldQuality implements AutoCloseable {
         List<String> classPrompts = SubjectPrompts.recontextualisations(subject, "", 1);
         List<String> subjectPrompts = SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1);
         List<RgbImage> baseClassRenders = renderBase(classPrompts);
-        List<RgbImage> priors;
-        try (StableDiffusionModel base = StableDiffusionModel.load(baseFolder)) {
-            priors = new PromptRenderer(base, sampling).render(subject.classPrompt(), classImages, CLASS_IMAGE_SEED);
-        }
+        List<RgbImage> priors = classImages(subject, classImages);
         PriorPreservation.Run baseRun = new PriorPreservation.Run(pres(baseClassRenders, photos),
                 div(baseClassRenders), Double.NaN, 0);
         PriorPreservation.Run with = tunedRun(subject, recipe, photos, priors, classPrompts, subjectPrompts);
@@ -236,6 +228,13 @@ public final class WorldQuality implements AutoCloseable {
             out.add(ZeroShotClassifier.toMetricsImage(p.image()));
         }
         return out;
+    }
+
+    // prior-preservation images: the base model's renders of the subject's class prompt, fixed seeds
+    private List<RgbImage> classImages(Subject subject, int count) throws IOException {
+        try (StableDiffusionModel base = StableDiffusionModel.load(baseFolder)) {
+            return new PromptRenderer(base, sampling).render(subject.classPrompt(), count, CLASS_IMAGE_SEED);
+        }
     }
 
     private List<RgbImage> renderBase(List<String> prompts) throws IOException {

@@ -170,13 +170,9 @@ public final class SpectralShift {
             tinyVh = factors.vh().get(new ai.djl.ndarray.index.NDIndex("{}", tinyIndex)).duplicate();
         }
         boolean left = m <= n;
-        NDArray small;
-        if (left) {
-            small = factors.u();
-            factors.vh().close();
-        } else {
-            small = factors.vh().transpose().duplicate();
-            factors.vh().close();
+        NDArray small = left ? factors.u() : factors.vh().transpose().duplicate();
+        factors.vh().close();
+        if (!left) {
             factors.u().close();
         }
         NDArray base = weight.reshape(m, n);
@@ -264,19 +260,13 @@ public final class SpectralShift {
         }
         if (fullU != null) {
             // (U * ReLU(σ + δ)) @ Vh: a broadcast multiply of U's columns, not a matmul with a diagonal matrix
-            try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
-                 NDArray scaled = sc == null ? null : delta.mul(sc);
-                 NDArray shifted = s.add(scaled == null ? delta : scaled);
-                 NDArray relu = Activation.relu(shifted);
+            try (NDArray relu = shiftedSingularValues(delta, scale);
                  NDArray columns = fullU.mul(relu);
                  NDArray flat = columns.matMul(fullVh)) {
                 return flat.reshape(shape);
             }
         }
-        try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
-             NDArray scaled = sc == null ? null : delta.mul(sc);
-             NDArray shifted = s.add(scaled == null ? delta : scaled);
-             NDArray relu = Activation.relu(shifted);
+        try (NDArray relu = shiftedSingularValues(delta, scale);
              NDArray change = relu.sub(s);
              NDArray c = change.mul(inverseS);
              NDArray columns = small.mul(c);
@@ -290,6 +280,15 @@ public final class SpectralShift {
             try (NDArray all = flat.add(tiny)) {
                 return all.reshape(shape);
             }
+        }
+    }
+
+    // ReLU(σ + scale·δ) [k]; the intermediates are closed (autograd keeps what it needs)
+    private NDArray shiftedSingularValues(NDArray delta, float scale) {
+        try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
+             NDArray scaled = sc == null ? null : delta.mul(sc);
+             NDArray shifted = s.add(scaled == null ? delta : scaled)) {
+            return Activation.relu(shifted);
         }
     }
 
