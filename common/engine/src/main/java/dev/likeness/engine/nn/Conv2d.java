@@ -1,10 +1,22 @@
 package dev.likeness.engine.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** 2-D convolution with torch's layout: {@code weight [out, in, k, k]}, {@code bias [out]}; square kernel. */
 public final class Conv2d extends Module {
+
+    /**
+     * While gradients are recorded, a layer whose output channels are not a multiple of this is computed with its
+     * weight zero-padded to the next multiple and the extra channels sliced off. libtorch 2.7.1's oneDNN (v3.7.1)
+     * computes the input gradient of such a layer wrong on some CPUs (AMD Zen 5 with AVX-512: its
+     * {@code jit:avx512_core} backward-data kernel with an output-channel tail gave 60 % error on a UNet's 32 → 4
+     * {@code conv_out}; {@code Conv2dGradientTest}). Padded, the same kernel runs without a tail and is right; the
+     * extra channels get zero gradient. Inference (no gradients) keeps the plain call.
+     */
+    static final int OUT_CHANNEL_BLOCK = 16;
 
     private final long inChannels;
     private final long outChannels;
@@ -43,8 +55,20 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d expects [batch, " + inChannels + ", height, width] but got "
                     + s);
         }
+        if (outChannels % OUT_CHANNEL_BLOCK != 0 && JniUtils.isGradMode()) {
+            return forwardPadded(x);
+        }
         return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride,
                 padding, dilation, 1).singletonOrThrow();
+    }
+
+    private NDArray forwardPadded(NDArray x) {
+        NDManager m = x.getManager();
+        long extra = OUT_CHANNEL_BLOCK - outChannels % OUT_CHANNEL_BLOCK;
+        NDArray w = weight.value().concat(m.zeros(new Shape(extra, inChannels, kernel, kernel)), 0);
+        NDArray b = bias == null ? null : bias.value().concat(m.zeros(new Shape(extra)), 0);
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation, 1).singletonOrThrow();
+        return y.get(":, 0:" + outChannels);
     }
 
     public long inChannels() {
