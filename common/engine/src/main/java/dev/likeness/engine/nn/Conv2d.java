@@ -17,13 +17,13 @@ public final class Conv2d extends Module {
      * extra channels get zero gradient. Inference (no gradients) keeps the plain call.
      */
     static final int OUT_CHANNEL_BLOCK = 16;
+    private static final Shape UNIT = new Shape(1, 1);
 
     private final long inChannels;
     private final long outChannels;
     private final int kernel;
     private final Shape stride;
     private final Shape padding;
-    private final Shape dilation = new Shape(1, 1);
     private final Parameter weight;
     private final Parameter bias;
 
@@ -55,20 +55,27 @@ public final class Conv2d extends Module {
             throw new IllegalArgumentException("Conv2d expects [batch, " + inChannels + ", height, width] but got "
                     + s);
         }
-        if (outChannels % OUT_CHANNEL_BLOCK != 0 && JniUtils.isGradMode()) {
-            return forwardPadded(x);
-        }
-        return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight.value(), bias == null ? null : bias.value(), stride,
-                padding, dilation, 1).singletonOrThrow();
+        return apply(x, weight.value(), bias == null ? null : bias.value(), stride, padding);
     }
 
-    private NDArray forwardPadded(NDArray x) {
+    /**
+     * A square-kernel convolution of {@code x} with {@code weight [out, in, k, k]} and {@code bias [out]} (or null),
+     * with the workaround described at {@link #OUT_CHANNEL_BLOCK}. Code that convolves with its own weights (e.g.
+     * recomposed or test weights) calls this instead of DJL's {@code conv2d} so that it gets the same workaround.
+     */
+    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, Shape stride, Shape padding) {
+        long out = weight.getShape().get(0);
+        if (out % OUT_CHANNEL_BLOCK == 0 || !JniUtils.isGradMode()) {
+            return ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, bias, stride, padding, UNIT, 1)
+                    .singletonOrThrow();
+        }
         NDManager m = x.getManager();
-        long extra = OUT_CHANNEL_BLOCK - outChannels % OUT_CHANNEL_BLOCK;
-        NDArray w = weight.value().concat(m.zeros(new Shape(extra, inChannels, kernel, kernel)), 0);
-        NDArray b = bias == null ? null : bias.value().concat(m.zeros(new Shape(extra)), 0);
-        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, dilation, 1).singletonOrThrow();
-        return y.get(":, 0:" + outChannels);
+        Shape ws = weight.getShape();
+        long extra = OUT_CHANNEL_BLOCK - out % OUT_CHANNEL_BLOCK;
+        NDArray w = weight.concat(m.zeros(new Shape(extra, ws.get(1), ws.get(2), ws.get(3))), 0);
+        NDArray b = bias == null ? null : bias.concat(m.zeros(new Shape(extra)), 0);
+        NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, w, b, stride, padding, UNIT, 1).singletonOrThrow();
+        return y.get(":, 0:" + out);
     }
 
     public long inChannels() {
