@@ -20,7 +20,7 @@ import java.util.Set;
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
  *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16]
- *         [--steps 25] [--guidance 5] [--threads 1]
+ *         [--prior-weight 1] [--steps 25] [--guidance 5] [--threads 1]
  * </pre>
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
  * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
@@ -33,7 +33,7 @@ public final class QualityCommand {
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
-            "dreambooth-text-encoder", "class-images", "steps", "guidance", "threads");
+            "dreambooth-text-encoder", "class-images", "prior-weight", "steps", "guidance", "threads");
 
     private QualityCommand() {
     }
@@ -66,7 +66,8 @@ public final class QualityCommand {
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
-                .withTextEncoder(Boolean.parseBoolean(opt.getOrDefault("dreambooth-text-encoder", "false")));
+                .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", false))
+                .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
 
         long start = System.nanoTime();
@@ -140,6 +141,18 @@ public final class QualityCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + key + " must be an integer, got '" + v + "'");
         }
+    }
+
+    private static boolean boolOpt(Map<String, String> opt, String key, boolean fallback) {
+        String v = opt.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + key + " must be true or false, got '" + v + "'");
+        };
     }
 
     private static float floatOpt(Map<String, String> opt, String key, float fallback) {

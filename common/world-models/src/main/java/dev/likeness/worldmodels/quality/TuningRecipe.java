@@ -9,11 +9,12 @@ import java.nio.file.Path;
  * optimizer steps, learning rate and seed. Everything else is the training module's default (batch 1, constant
  * learning rate, frozen text encoder).
  */
-public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder) {
+public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
+                           float priorWeight) {
 
-    /** A recipe with a frozen text encoder. */
+    /** A recipe with a frozen text encoder and prior-preservation weight λ = 1. */
     public TuningRecipe(String method, int steps, float learningRate, long seed) {
-        this(method, steps, learningRate, seed, false);
+        this(method, steps, learningRate, seed, false, 1f);
     }
 
     public TuningRecipe {
@@ -25,6 +26,10 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         }
         if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a finite number > 0 but is " + learningRate);
+        }
+        if (!(priorWeight >= 0) || Float.isInfinite(priorWeight)) {
+            throw new IllegalArgumentException("prior-preservation weight must be a finite number >= 0 but is "
+                    + priorWeight);
         }
     }
 
@@ -46,21 +51,27 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     public TuningRecipe withSteps(int newSteps) {
-        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder);
+        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight);
     }
 
     public TuningRecipe withLearningRate(float lr) {
-        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder);
+        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight);
     }
 
     /** The same run with the text encoder trained too (at the same learning rate). */
     public TuningRecipe withTextEncoder(boolean train) {
-        return new TuningRecipe(method, steps, learningRate, seed, train);
+        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight);
+    }
+
+    /** The same run with prior-preservation loss weight λ (used when there are class images). */
+    public TuningRecipe withPriorWeight(float lambda) {
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda);
     }
 
     /**
      * The training config: instance prompt {@code "a photo of {id} <noun>"} with the fixed identifier, at
-     * {@code resolution}; with a class prompt, prior preservation on {@code classImages} images (weight 1).
+     * {@code resolution}; with a class prompt, prior preservation on {@code classImages} images (weight
+     * {@link #priorWeight}).
      */
     TrainingConfig config(Path baseFolder, String identifier, String classNoun, String classPrompt, int classImages,
                           int resolution) {
@@ -73,7 +84,7 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
             b.spectralShiftLearningRate(learningRate);
         }
         if (classPrompt != null) {
-            b.classPrompt(classPrompt).numClassImages(classImages).priorLossWeight(1f);
+            b.classPrompt(classPrompt).numClassImages(classImages).priorLossWeight(priorWeight);
         }
         return b.build();
     }

@@ -62,6 +62,10 @@ class QualityReportTest {
                 .hasMessageContaining("unknown part 'speed'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-steps", "many"), sink, sink))
                 .hasMessageContaining("--svdiff-steps must be an integer");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder", "yes"), sink, sink))
+                .hasMessageContaining("--dreambooth-text-encoder must be true or false, got 'yes'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--prior-weight", "-1"), sink, sink))
+                .hasMessageContaining("prior-preservation weight must be a finite number >= 0 but is -1");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--sd", "x"), sink, sink))
                 .hasMessageContaining("--clip is missing");
         assertThatThrownBy(() -> new TuningRecipe("svdiff", 0, 1e-2f, 7)).hasMessageContaining("steps");
