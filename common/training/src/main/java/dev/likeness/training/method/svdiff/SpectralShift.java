@@ -43,7 +43,8 @@ public final class SpectralShift {
 
     /**
      * System property that switches matrices to the small-factor recomposition (default off: with it,
-     * {@code CutMixTrainingTest} hit a NaN gradient norm in about 1 of 7 runs at lr 1e-2, not root-caused yet).
+     * {@code CutMixTrainingTest} hit a NaN gradient norm in about 1 of 7 runs at lr 1e-2 on an AVX2 machine; most
+     * likely oneDNN's convolution-gradient bug that {@code Conv2d.apply} now works around, see docs/methods.md).
      */
     public static final String SMALL_FACTOR_PROPERTY = "likeness.svdiff.small_factor";
 
