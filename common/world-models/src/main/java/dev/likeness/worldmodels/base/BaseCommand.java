@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * base --vae DIR --out DIR --checkpoint-dir DIR [--steps 6000] [--resume] [--threads 1] [--batch 32] [--pool 24000]
  *      [--lr 1e-3] [--warmup 200] [--schedule cosine] [--ema 0.995] [--checkpoint-every 500] [--seed 8]
  *      [--max-minutes M] [--init WORLD_SD_FOLDER] [--arch 64,128,1,3] [--render-threads 1] [--bench N]
- *      [--preview PNG]
+ *      [--preview PNG] [--look-names 0.3]
  * </pre>
  *
  * {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
@@ -60,7 +60,9 @@ public final class BaseCommand {
                 LearningRateScheduleKind.valueOf(o.getOrDefault("schedule", "cosine").toUpperCase(Locale.ROOT)));
         cfg = cfg.withEma(Float.parseFloat(o.getOrDefault("ema", "0.995")))
                 .withCheckpointEvery(Integer.parseInt(o.getOrDefault("checkpoint-every", "500")))
-                .withSeed(Long.parseLong(o.getOrDefault("seed", "8")));
+                .withSeed(Long.parseLong(o.getOrDefault("seed", "8")))
+                .withCaptions(CaptionAugmentation.defaults()
+                        .withNames(Double.parseDouble(o.getOrDefault("look-names", "0"))));
         Path vaeDir = Path.of(required(o, "vae"));
         Path checkpoints = Path.of(required(o, "checkpoint-dir"));
         Path out = o.containsKey("out") ? Path.of(o.get("out")) : null;

@@ -74,6 +74,11 @@ public record BaseTrainingConfig(
                 captions, poolSize, checkpointEvery, seed, dataSeed);
     }
 
+    public BaseTrainingConfig withCaptions(CaptionAugmentation augmentation) {
+        return new BaseTrainingConfig(steps, batchSize, learningRate, warmupSteps, schedule, weightDecay, maxGradNorm,
+                emaDecay, augmentation, poolSize, checkpointEvery, seed, dataSeed);
+    }
+
     public BaseTrainingConfig withEma(float decay) {
         return new BaseTrainingConfig(steps, batchSize, learningRate, warmupSteps, schedule, weightDecay, maxGradNorm,
                 decay, captions, poolSize, checkpointEvery, seed, dataSeed);

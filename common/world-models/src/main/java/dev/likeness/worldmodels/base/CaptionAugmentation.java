@@ -18,10 +18,14 @@ import java.util.SplittableRandom;
  * the image, so a short caption is a less specific description, never a wrong one. Deterministic: the same
  * generator state gives the same caption.
  *
+ * <p>With {@code nameProbability > 0}, a non-empty caption whose main object has a named look ({@link LookNames})
+ * says the name instead of the colour and pattern words ("a small kitchen vase …") with that probability.
+ *
  * @param emptyProbability probability of the empty caption
  * @param fullProbability  probability of the full world caption (of the non-empty ones)
+ * @param nameProbability  probability of naming the main object's look (0: captions as the shipped world-sd saw them)
  */
-public record CaptionAugmentation(double emptyProbability, double fullProbability) {
+public record CaptionAugmentation(double emptyProbability, double fullProbability, double nameProbability) {
 
     /** Probabilities of keeping each optional phrase in a shortened caption. */
     private static final double KEEP_SIZE = 0.4;
@@ -33,15 +37,26 @@ public record CaptionAugmentation(double emptyProbability, double fullProbabilit
     private static final double PHOTO_PREFIX = 0.25;
 
     public CaptionAugmentation {
-        if (emptyProbability < 0 || emptyProbability > 1 || fullProbability < 0 || fullProbability > 1) {
+        if (emptyProbability < 0 || emptyProbability > 1 || fullProbability < 0 || fullProbability > 1
+                || nameProbability < 0 || nameProbability > 1) {
             throw new IllegalArgumentException("caption probabilities must be in [0, 1], got empty "
-                    + emptyProbability + " and full " + fullProbability);
+                    + emptyProbability + ", full " + fullProbability + " and name " + nameProbability);
         }
     }
 
-    /** 10 % empty captions, 40 % of the rest full. */
+    /** Without names. */
+    public CaptionAugmentation(double emptyProbability, double fullProbability) {
+        this(emptyProbability, fullProbability, 0);
+    }
+
+    /** 10 % empty captions, 40 % of the rest full, no names. */
     public static CaptionAugmentation defaults() {
         return new CaptionAugmentation(0.1, 0.4);
+    }
+
+    /** The same with names for {@code probability} of the captions whose main object's look has one. */
+    public CaptionAugmentation withNames(double probability) {
+        return new CaptionAugmentation(emptyProbability, fullProbability, probability);
     }
 
     /** The caption for {@code scene}, drawing from {@code random}. */
@@ -53,18 +68,32 @@ public record CaptionAugmentation(double emptyProbability, double fullProbabilit
         for (int i = 0; i < keep.length; i++) {
             keep[i] = random.nextDouble();
         }
+        // drawn only when names are on, so that captions without names stay those of the shipped run
+        String name = nameProbability > 0 && random.nextDouble() < nameProbability
+                ? LookNames.of(scene.primary()).orElse(null) : null;
         if (empty < emptyProbability) {
             return "";
         }
-        if (full < fullProbability) {
-            return Captions.caption(scene);
-        }
         ObjectAttributes p = scene.primary();
+        if (full < fullProbability) {
+            String caption = Captions.caption(scene);
+            if (name == null) {
+                return caption;
+            }
+            // a full caption opens with "a <size> <colour> [<pattern>] <class>"; sizes start with a consonant
+            String opening = "a " + p.size().word() + " " + look(p, true, true);
+            if (!caption.startsWith(opening)) {
+                throw new IllegalStateException("caption '" + caption + "' does not open with '" + opening + "'");
+            }
+            return "a " + p.size().word() + " " + name + " " + p.objectClass().noun()
+                    + caption.substring(opening.length());
+        }
         StringBuilder look = new StringBuilder();
         if (keep[0] < KEEP_SIZE) {
             look.append(p.size().word()).append(' ');
         }
-        look.append(look(p, keep[1] < KEEP_COLOUR, keep[2] < KEEP_PATTERN));
+        look.append(name != null ? name + " " + p.objectClass().noun()
+                : look(p, keep[1] < KEEP_COLOUR, keep[2] < KEEP_PATTERN));
         StringBuilder sb = new StringBuilder();
         if (keep[6] < PHOTO_PREFIX) {
             sb.append("a photo of ");

@@ -66,4 +66,65 @@ class CaptionAugmentationTest {
         assertThat(shortForms).anyMatch(c -> c.startsWith("a photo of "));
         assertThat(shortForms).anyMatch(c -> c.matches("an? \\w+ (on|in) [a-z ]+") && !c.contains(","));
     }
+
+    @Test
+    void namedLooksReplaceColourAndPatternWordsAndNothingElse() {
+        WorldDataset world = WorldDataset.train();
+        CaptionAugmentation named = CaptionAugmentation.defaults().withNames(1);
+        SplittableRandom r = new SplittableRandom(5);
+        int withName = 0;
+        for (int i = 0; i < N; i++) {
+            SceneAttributes scene = world.scene(i).attributes();
+            String c = named.caption(scene, r);
+            java.util.Optional<String> name = LookNames.of(scene.primary());
+            if (c.isEmpty()) {
+                continue;
+            }
+            String noun = scene.primary().objectClass().noun();
+            if (name.isEmpty()) {
+                assertThat(LookNames.NAMES).noneMatch(n -> Arrays.asList(c.split("[ ,]+")).contains(n));
+                continue;
+            }
+            withName++;
+            assertThat(c).as("caption of scene %d", i).contains(name.get() + " " + noun);
+            // the name stands for colour and pattern: the main object's colour word is gone unless the second
+            // object says it
+            String whole = Captions.caption(scene);
+            Set<String> allowed = new HashSet<>(Arrays.asList(whole.replace(",", " ,").split(" ")));
+            allowed.addAll(List.of("photo", "of", "a", "an", name.get()));
+            assertThat(allowed).containsAll(Arrays.asList(c.replace(",", " ,").split(" ")));
+            assertThat(c.substring(0, c.indexOf(noun))).doesNotContain(scene.primary().colour().word());
+        }
+        // 34 of the 44 looks are named; 10 % of captions are empty
+        assertThat(withName).isBetween((int) (N * 0.9 * 34 / 44 * 0.85), (int) (N * 0.9 * 34 / 44 * 1.15));
+        // off: exactly the captions without names (the shipped run's)
+        SplittableRandom a = new SplittableRandom(9);
+        SplittableRandom b = new SplittableRandom(9);
+        CaptionAugmentation off = CaptionAugmentation.defaults().withNames(0);
+        for (int i = 0; i < 300; i++) {
+            SceneAttributes scene = world.scene(i).attributes();
+            assertThat(off.caption(scene, a)).isEqualTo(CaptionAugmentation.defaults().caption(scene, b));
+        }
+    }
+
+    @Test
+    void lookNamesAreDistinctSingleTokensThatNoWorldCaptionUses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        dev.likeness.engine.tokenizer.ClipTokenizer tokenizer = dev.likeness.engine.tokenizer.ClipTokenizer.load(
+                WorldSdFolder.writeTokenizer(dir.resolve("tokenizer")));
+        for (String name : LookNames.NAMES) {
+            long tokens = Arrays.stream(tokenizer.encode("a " + name + " vase").inputIds())
+                    .filter(id -> id != 1022 && id != 1023).count();
+            assertThat(tokens).as("tokens of 'a %s vase'", name).isEqualTo(3);
+        }
+        assertThat(LookNames.table()).hasSize(34);
+        assertThat(new HashSet<>(LookNames.table().values())).hasSize(34);
+        assertThat(LookNames.NAMES).doesNotContain("sks", "zwx", "ohwx", "qlv");
+        WorldDataset world = WorldDataset.train();
+        Set<String> captionWords = new HashSet<>();
+        for (int i = 0; i < 3000; i++) {
+            captionWords.addAll(Arrays.asList(Captions.caption(world.scene(i).attributes()).split("[ ,]+")));
+        }
+        assertThat(captionWords).doesNotContainAnyElementsOf(LookNames.NAMES);
+    }
 }
