@@ -20,10 +20,10 @@ import java.util.Set;
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
  *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16]
- *         [--prior-weight 1] [--steps 25] [--guidance 5] [--threads 1]
+ *         [--prior-weight 1] [--steps 25] [--guidance 5] [--threads 1] [--sheets DIR]
  * </pre>
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
- * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
+ * temporary folder); {@code --sheets DIR} writes each set of renders as a contact sheet PNG; {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
  */
 public final class QualityCommand {
 
@@ -33,7 +33,7 @@ public final class QualityCommand {
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
-            "dreambooth-text-encoder", "class-images", "prior-weight", "steps", "guidance", "threads");
+            "dreambooth-text-encoder", "class-images", "prior-weight", "sheets", "steps", "guidance", "threads");
 
     private QualityCommand() {
     }
@@ -72,6 +72,9 @@ public final class QualityCommand {
 
         long start = System.nanoTime();
         try (WorldQuality q = open(opt, sampling).logTo(log::println)) {
+            if (opt.containsKey("sheets")) {
+                q.sheetsTo(Path.of(opt.get("sheets")));
+            }
             List<CaptionScore> captionScores = new ArrayList<>();
             SubjectFidelity fidelity = null;
             PriorPreservation prior = null;

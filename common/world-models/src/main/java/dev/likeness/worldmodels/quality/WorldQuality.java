@@ -10,6 +10,7 @@ import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
 import dev.likeness.world.dataset.WorldSample;
+import dev.likeness.world.image.ContactSheet;
 import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.world.subject.SubjectPhoto;
@@ -20,6 +21,8 @@ import dev.likeness.worldmodels.clip.ZeroShotAccuracy;
 import dev.likeness.worldmodels.clip.ZeroShotClassifier;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +61,7 @@ public final class WorldQuality implements AutoCloseable {
     private final DinoEmbedder dino;
     private final ZeroShotClassifier classifier;
     private Consumer<String> log = line -> { };
+    private Path sheets;
 
     private WorldQuality(Path baseFolder, Sampling sampling, ClipEmbedder clip, DinoEmbedder dino,
                          ZeroShotClassifier classifier) {
@@ -101,6 +105,30 @@ public final class WorldQuality implements AutoCloseable {
     public WorldQuality logTo(Consumer<String> sink) {
         this.log = sink;
         return this;
+    }
+
+    /**
+     * Writes every set of renders (and the photos and class images) as a contact sheet PNG into {@code dir}, two
+     * prompts of {@link #SEEDS_PER_PROMPT} seeds per row, so that a person can look at what the numbers measure.
+     */
+    public WorldQuality sheetsTo(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        this.sheets = dir;
+        return this;
+    }
+
+    private void sheet(String name, List<RgbImage> images) {
+        if (sheets == null || images.isEmpty()) {
+            return;
+        }
+        List<dev.likeness.world.image.RgbImage> tiles = images.stream()
+                .map(i -> dev.likeness.world.image.RgbImage.of(i.width(), i.height(), i.toBytes())).toList();
+        try {
+            Files.write(sheets.resolve(name + ".png"),
+                    ContactSheet.of(tiles, 2 * SEEDS_PER_PROMPT, 3, 2).toPng());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write contact sheet " + name, e);
+        }
     }
 
     public Sampling sampling() {
@@ -170,7 +198,10 @@ public final class WorldQuality implements AutoCloseable {
         List<RgbImage> photos = photos(subject);
         List<String> classPrompts = SubjectPrompts.recontextualisations(subject, "", 1);
         List<String> subjectPrompts = SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1);
-        SubjectScores base = scores(renderBase(classPrompts), classPrompts, photos);
+        List<RgbImage> baseRenders = renderBase(classPrompts);
+        sheet("photos", photos);
+        sheet("base-class-prompts", baseRenders);
+        SubjectScores base = scores(baseRenders, classPrompts, photos);
         List<RgbImage> priors = classImages > 0 ? classImages(subject, classImages) : List.of();
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
                 priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
@@ -178,6 +209,7 @@ public final class WorldQuality implements AutoCloseable {
         List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, priors, log,
                 (tuned, result) -> render(tuned, subjectPrompts));
         double seconds = (System.nanoTime() - start) / 1e9;
+        sheet(recipe.method() + "-subject-prompts", tunedRenders);
         return new SubjectFidelity(recipe, seconds, base, scores(tunedRenders, classPrompts, photos));
     }
 
@@ -198,14 +230,19 @@ public final class WorldQuality implements AutoCloseable {
         List<String> subjectPrompts = SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1);
         List<RgbImage> baseClassRenders = renderBase(classPrompts);
         List<RgbImage> priors = classImages(subject, classImages);
+        sheet("photos", photos);
+        sheet("base-class-prompts", baseClassRenders);
+        sheet("class-images", priors);
         PriorPreservation.Run baseRun = new PriorPreservation.Run(pres(baseClassRenders, photos),
                 div(baseClassRenders), Double.NaN, 0);
-        PriorPreservation.Run with = tunedRun(subject, recipe, photos, priors, classPrompts, subjectPrompts);
-        PriorPreservation.Run without = tunedRun(subject, recipe, photos, List.of(), classPrompts, subjectPrompts);
+        PriorPreservation.Run with = tunedRun("with-prior", subject, recipe, photos, priors, classPrompts,
+                subjectPrompts);
+        PriorPreservation.Run without = tunedRun("without-prior", subject, recipe, photos, List.of(), classPrompts,
+                subjectPrompts);
         return new PriorPreservation(recipe, classImages, baseRun, with, without);
     }
 
-    private PriorPreservation.Run tunedRun(Subject subject, TuningRecipe recipe, List<RgbImage> photos,
+    private PriorPreservation.Run tunedRun(String label, Subject subject, TuningRecipe recipe, List<RgbImage> photos,
                                            List<RgbImage> priors, List<String> classPrompts,
                                            List<String> subjectPrompts) throws IOException {
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
@@ -215,6 +252,8 @@ public final class WorldQuality implements AutoCloseable {
                 (tuned, result) -> List.of(render(tuned, classPrompts), render(tuned, subjectPrompts)));
         double seconds = (System.nanoTime() - start) / 1e9;
         List<RgbImage> classRenders = renders.get(0);
+        sheet(recipe.method() + "-" + label + "-class-prompts", classRenders);
+        sheet(recipe.method() + "-" + label + "-subject-prompts", renders.get(1));
         return new PriorPreservation.Run(pres(classRenders, photos), div(classRenders),
                 Similarity.meanOverPairs(dino.embed(renders.get(1)), dino.embed(photos)), seconds);
     }

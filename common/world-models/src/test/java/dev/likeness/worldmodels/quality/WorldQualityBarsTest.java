@@ -1,6 +1,7 @@
 package dev.likeness.worldmodels.quality;
 
 import dev.likeness.world.dataset.Split;
+import dev.likeness.world.image.RgbImage;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.worldmodels.WorldModels;
 import org.junit.jupiter.api.AfterAll;
@@ -59,18 +60,27 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    void svdiffLearnsTheSubjectAndKeepsThePromptContext() throws IOException {
-        SubjectFidelity f = quality.personalization(Subject.SPIRAL_VASE, TuningRecipe.svdiff());
+    void svdiffLearnsTheSubjectAndKeepsThePromptContext(@TempDir Path sheets) throws IOException {
+        SubjectFidelity f = quality.sheetsTo(sheets).personalization(Subject.SPIRAL_VASE, TuningRecipe.svdiff());
         System.out.println("personalization: " + f);
         assertThat(f.clipIMargin()).as("CLIP-I margin, " + f).isGreaterThanOrEqualTo(QualityBars.CLIP_I_MARGIN);
         assertThat(f.dinoMargin()).as("DINO margin, " + f).isGreaterThanOrEqualTo(QualityBars.DINO_MARGIN);
         assertThat(f.clipTChange()).as("CLIP-T change, " + f).isGreaterThanOrEqualTo(-QualityBars.CLIP_T_DROP);
+        // what was measured can be looked at: 5 photos, and 8 prompts x 4 seeds per model, two prompts a row
+        RgbImage photos = RgbImage.readPng(sheets.resolve("photos.png"));
+        for (String name : new String[] {"base-class-prompts.png", "svdiff-subject-prompts.png"}) {
+            RgbImage sheet = RgbImage.readPng(sheets.resolve(name));
+            assertThat(sheet.width()).as(name).isEqualTo(photos.width());
+            assertThat(sheet.height()).as(name).isGreaterThan(3 * photos.height());
+        }
     }
 
     @Test
     @Disabled("bar not met yet (world-sd step 2,200, DreamBooth 200 steps at 2e-4, 16 class images): PRES base 0.498, "
             + "with prior 0.514 (+0.016, kept), without prior 0.522 (+0.024, leakage 0.008 < 0.05); neither run "
-            + "learned the subject (DINO of 'a sks vase …' 0.506 / 0.513 vs base 0.498, needs +0.05)")
+            + "learned the subject (DINO of 'a sks vase …' 0.506 / 0.513 vs base 0.498, needs +0.05). No recipe of "
+            + "the 18 measured meets it: with prior the tuned model draws 'a vase' and 'a sks vase' alike "
+            + "(docs/world.md)")
     void priorPreservationKeepsTheClassAndItsAbsenceLeaksTheSubject() throws IOException {
         PriorPreservation p = quality.priorPreservation(Subject.SPIRAL_VASE, TuningRecipe.dreambooth(),
                 QualityCommand.CLASS_IMAGES);
