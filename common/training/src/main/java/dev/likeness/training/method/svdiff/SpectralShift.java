@@ -1,10 +1,14 @@
 package dev.likeness.training.method.svdiff;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.likeness.training.linalg.SpectralCache;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,9 +28,9 @@ import java.util.Objects;
  * rows of both factors are kept explicitly and shifted the plain way, so the result equals the full-factor
  * recomposition for every δ (up to float32 rounding, tested).
  * <p>In the small-factor form {@link #matrix} closes the larger factor; the base weight and everything else stay
- * owned by the caller.
+ * owned by the caller. Each form is its own subclass (full factors, small factor, norm scale).
  */
-public final class SpectralShift {
+public abstract sealed class SpectralShift {
 
     /**
      * A 0-d tensor allocated by torch. DJL's {@code mul(Number)}/{@code div(Number)} wrap the number in an array
@@ -53,69 +57,16 @@ public final class SpectralShift {
 
     private final String key;
     private final Shape shape;
-    private final Kind kind;
-    // matrices: σ [k], the base weight as [m, n], the smaller factor as columns [p, k] (p = min(m, n)), whether it
-    // multiplies from the left (m ≤ n: U) or the right (m > n: V = Vhᵀ), 1/σ with 0 at tiny σ [k]
-    private final NDArray s;
-    private final NDArray base;
-    private final NDArray small;
-    private final NDArray smallT;
-    private final boolean left;
-    private final NDArray inverseS;
-    // the tiny-σ directions: their indices [z], U columns [m, z], Vh rows [z, n]; null when there are none
-    private final NDArray tinyIndex;
-    private final NDArray tinyU;
-    private final NDArray tinyVh;
-    // the full-factor form (the default): U [m, k], Vh [k, n]; null in the small-factor form
-    private final NDArray fullU;
-    private final NDArray fullVh;
-    private final NDArray normWeight;
-    private final float norm;
 
-    private SpectralShift(NDArray u, NDArray s, NDArray vh, String key, Shape shape) {
+    private SpectralShift(String key, Shape shape) {
         this.key = key;
         this.shape = shape;
-        this.kind = Kind.MATRIX;
-        this.s = s;
-        this.fullU = u;
-        this.fullVh = vh;
-        this.base = null;
-        this.small = null;
-        this.smallT = null;
-        this.left = false;
-        this.inverseS = null;
-        this.tinyIndex = null;
-        this.tinyU = null;
-        this.tinyVh = null;
-        this.normWeight = null;
-        this.norm = 0f;
-    }
-
-    private SpectralShift(String key, Shape shape, Kind kind, NDArray s, NDArray base, NDArray small, boolean left,
-                          NDArray inverseS, NDArray tinyIndex, NDArray tinyU, NDArray tinyVh, NDArray normWeight,
-                          float norm) {
-        this.key = key;
-        this.shape = shape;
-        this.kind = kind;
-        this.s = s;
-        this.base = base;
-        this.small = small;
-        this.smallT = small == null ? null : small.transpose(); // a strided view, made once
-        this.left = left;
-        this.inverseS = inverseS;
-        this.tinyIndex = tinyIndex;
-        this.tinyU = tinyU;
-        this.tinyVh = tinyVh;
-        this.normWeight = normWeight;
-        this.norm = norm;
-        this.fullU = null;
-        this.fullVh = null;
     }
 
     /**
      * A matrix weight of the given original shape with its factors ({@code U [m, k]}, {@code S [k]}, {@code Vh [k, n]})
-     * and its frozen base value ({@code weight}, {@code weightShape}). Keeps the smaller factor and closes the larger
-     * one (after copying out the rows of any tiny-σ directions); new arrays live in the factors' manager.
+     * and its frozen base value ({@code weight}, {@code weightShape}), in the form the system property
+     * {@value #SMALL_FACTOR_PROPERTY} selects (default: all three factors).
      */
     public static SpectralShift matrix(String key, Shape weightShape, SpectralCache.Factors factors, NDArray weight) {
         return matrix(key, weightShape, factors, weight, Boolean.getBoolean(SMALL_FACTOR_PROPERTY));
@@ -123,7 +74,8 @@ public final class SpectralShift {
 
     /**
      * As {@link #matrix(String, Shape, SpectralCache.Factors, NDArray)}, choosing the form: {@code smallFactor}
-     * keeps the smaller factor and closes the other; otherwise U, S, Vh are kept as given (nothing is closed).
+     * keeps the smaller factor and closes the other (after copying out the rows of any tiny-σ directions; new arrays
+     * live in the factors' manager); otherwise U, S, Vh are kept as given (nothing is closed).
      */
     public static SpectralShift matrix(String key, Shape weightShape, SpectralCache.Factors factors, NDArray weight,
                                        boolean smallFactor) {
@@ -142,51 +94,8 @@ public final class SpectralShift {
             throw new IllegalArgumentException("base weight of '" + key + "' has shape " + weight.getShape()
                     + " but the shift was built for " + weightShape);
         }
-        if (!smallFactor) {
-            return new SpectralShift(factors.u(), factors.s(), factors.vh(), key, weightShape);
-        }
-        float[] sigma = factors.s().toFloatArray();
-        float max = 0f;
-        for (float v : sigma) {
-            max = Math.max(max, v);
-        }
-        double tiny = max * TINY_SIGMA;
-        float[] inverse = new float[sigma.length];
-        java.util.List<Integer> tinyList = new java.util.ArrayList<>();
-        for (int i = 0; i < sigma.length; i++) {
-            if (sigma[i] > tiny) {
-                inverse[i] = 1f / sigma[i];
-            } else {
-                tinyList.add(i);
-            }
-        }
-        ai.djl.ndarray.NDManager owner = factors.s().getManager();
-        NDArray inverseS = owner.create(inverse);
-        NDArray tinyIndex = null;
-        NDArray tinyU = null;
-        NDArray tinyVh = null;
-        if (!tinyList.isEmpty()) {
-            tinyIndex = owner.create(tinyList.stream().mapToLong(Integer::longValue).toArray());
-            tinyU = factors.u().get(new ai.djl.ndarray.index.NDIndex(":, {}", tinyIndex)).duplicate();
-            tinyVh = factors.vh().get(new ai.djl.ndarray.index.NDIndex("{}", tinyIndex)).duplicate();
-        }
-        boolean left = m <= n;
-        NDArray small = left ? factors.u() : factors.vh().transpose().duplicate();
-        factors.vh().close();
-        if (!left) {
-            factors.u().close();
-        }
-        NDArray base = weight.reshape(m, n);
-        base.attach(owner); // reshape lands in the weight's manager: the shift owns its view
-        if (base.getDataType() != factors.s().getDataType()) {
-            // e.g. a float16 model baked for rendering: the shift computes in the factors' float32
-            NDArray wide = base.toType(factors.s().getDataType(), true);
-            base.close();
-            base = wide;
-            base.attach(owner);
-        }
-        return new SpectralShift(key, weightShape, Kind.MATRIX, factors.s(), base, small, left, inverseS, tinyIndex,
-                tinyU, tinyVh, null, 0f);
+        return smallFactor ? SmallFactor.of(key, weightShape, factors, weight)
+                : new FullFactor(key, weightShape, factors.u(), factors.s(), factors.vh());
     }
 
     /** A 1-D norm weight {@code w [n]} (kept by reference; its norm is read once). */
@@ -201,8 +110,7 @@ public final class SpectralShift {
         if (!(n > 0)) {
             throw new IllegalArgumentException("norm weight '" + key + "' is all zeros: it has no spectral shift");
         }
-        return new SpectralShift(key, weight.getShape(), Kind.NORM, null, null, null, false, null, null, null, null,
-                weight, n);
+        return new NormScale(key, weight, n);
     }
 
     /** Weight key as in the checkpoint, e.g. {@code down_blocks.0.resnets.0.conv1.weight}. */
@@ -224,19 +132,16 @@ public final class SpectralShift {
         return shape;
     }
 
-    public Kind kind() {
-        return kind;
-    }
+    public abstract Kind kind();
 
     /** Length of {@code δ}: {@code min(m, n)} for matrices, 1 for norms. */
-    public long deltaLength() {
-        return kind == Kind.NORM ? 1 : s.getShape().get(0);
-    }
+    public abstract long deltaLength();
 
-    /** Frozen singular values {@code [k]} (matrices only). */
-    public NDArray singularValues() {
-        return s;
-    }
+    /** Frozen singular values {@code [k]} (matrices only; {@code null} for norms). */
+    public abstract NDArray singularValues();
+
+    /** Float32 values this shift keeps besides the base weight (0 for norms). */
+    public abstract long residentValues();
 
     /**
      * The effective weight for a shift (autograd flows into {@code delta}).
@@ -251,68 +156,223 @@ public final class SpectralShift {
             throw new IllegalArgumentException("delta of '" + key + "' must have shape (" + deltaLength() + "), got "
                     + delta.getShape());
         }
-        if (kind == Kind.NORM) {
-            // w · ReLU(‖w‖ + scale·δ) / ‖w‖ with ‖w‖ a frozen constant
+        return recomposeChecked(delta, scale);
+    }
+
+    abstract NDArray recomposeChecked(NDArray delta, float scale);
+
+    /** Matrix weights: the frozen σ and the shared {@code ReLU(σ + scale·δ)}. */
+    private abstract static sealed class Matrix extends SpectralShift {
+        final NDArray s;
+
+        Matrix(String key, Shape shape, NDArray s) {
+            super(key, shape);
+            this.s = s;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.MATRIX;
+        }
+
+        @Override
+        public long deltaLength() {
+            return s.getShape().get(0);
+        }
+
+        @Override
+        public NDArray singularValues() {
+            return s;
+        }
+
+        // ReLU(σ + scale·δ) [k]; the intermediates are closed (autograd keeps what it needs)
+        NDArray shiftedSingularValues(NDArray delta, float scale) {
+            try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
+                 NDArray scaled = sc == null ? null : delta.mul(sc);
+                 NDArray shifted = s.add(scaled == null ? delta : scaled)) {
+                return Activation.relu(shifted);
+            }
+        }
+    }
+
+    /** The default form: U [m, k], σ, Vh [k, n]; {@code (U * ReLU(σ + δ)) @ Vh}. */
+    private static final class FullFactor extends Matrix {
+        private final NDArray u;
+        private final NDArray vh;
+
+        FullFactor(String key, Shape shape, NDArray u, NDArray s, NDArray vh) {
+            super(key, shape, s);
+            this.u = u;
+            this.vh = vh;
+        }
+
+        @Override
+        NDArray recomposeChecked(NDArray delta, float scale) {
+            // a broadcast multiply of U's columns, not a matmul with a diagonal matrix
+            try (NDArray relu = shiftedSingularValues(delta, scale);
+                 NDArray columns = u.mul(relu);
+                 NDArray flat = columns.matMul(vh)) {
+                return flat.reshape(weightShape());
+            }
+        }
+
+        @Override
+        public long residentValues() {
+            return u.size() + s.size() + vh.size();
+        }
+    }
+
+    /**
+     * The experimental form: the base weight as {@code [m, n]}, the smaller factor as columns {@code [p, k]}
+     * ({@code p = min(m, n)}) multiplying from the left ({@code m ≤ n}: U) or the right ({@code m > n}: V = Vhᵀ), 1/σ
+     * with 0 at tiny σ, and the tiny-σ directions' indices, U columns and Vh rows (null when there are none).
+     */
+    private static final class SmallFactor extends Matrix {
+        private final NDArray base;
+        private final NDArray small;
+        private final NDArray smallT;
+        private final boolean left;
+        private final NDArray inverseS;
+        private final NDArray tinyIndex;
+        private final NDArray tinyU;
+        private final NDArray tinyVh;
+
+        private SmallFactor(String key, Shape shape, NDArray s, NDArray base, NDArray small, boolean left,
+                            NDArray inverseS, NDArray tinyIndex, NDArray tinyU, NDArray tinyVh) {
+            super(key, shape, s);
+            this.base = base;
+            this.small = small;
+            this.smallT = small.transpose(); // a strided view, made once
+            this.left = left;
+            this.inverseS = inverseS;
+            this.tinyIndex = tinyIndex;
+            this.tinyU = tinyU;
+            this.tinyVh = tinyVh;
+        }
+
+        static SmallFactor of(String key, Shape weightShape, SpectralCache.Factors factors, NDArray weight) {
+            long m = weightShape.get(0);
+            long n = weightShape.size() / m;
+            float[] sigma = factors.s().toFloatArray();
+            float max = 0f;
+            for (float v : sigma) {
+                max = Math.max(max, v);
+            }
+            double tiny = max * TINY_SIGMA;
+            float[] inverse = new float[sigma.length];
+            List<Integer> tinyList = new ArrayList<>();
+            for (int i = 0; i < sigma.length; i++) {
+                if (sigma[i] > tiny) {
+                    inverse[i] = 1f / sigma[i];
+                } else {
+                    tinyList.add(i);
+                }
+            }
+            NDManager owner = factors.s().getManager();
+            NDArray inverseS = owner.create(inverse);
+            NDArray tinyIndex = null;
+            NDArray tinyU = null;
+            NDArray tinyVh = null;
+            if (!tinyList.isEmpty()) {
+                tinyIndex = owner.create(tinyList.stream().mapToLong(Integer::longValue).toArray());
+                tinyU = factors.u().get(new NDIndex(":, {}", tinyIndex)).duplicate();
+                tinyVh = factors.vh().get(new NDIndex("{}", tinyIndex)).duplicate();
+            }
+            boolean left = m <= n;
+            NDArray small = left ? factors.u() : factors.vh().transpose().duplicate();
+            factors.vh().close();
+            if (!left) {
+                factors.u().close();
+            }
+            NDArray base = weight.reshape(m, n);
+            base.attach(owner); // reshape lands in the weight's manager: the shift owns its view
+            if (base.getDataType() != factors.s().getDataType()) {
+                // e.g. a float16 model baked for rendering: the shift computes in the factors' float32
+                NDArray wide = base.toType(factors.s().getDataType(), true);
+                base.close();
+                base = wide;
+                base.attach(owner);
+            }
+            return new SmallFactor(key, weightShape, factors.s(), base, small, left, inverseS, tinyIndex, tinyU,
+                    tinyVh);
+        }
+
+        @Override
+        NDArray recomposeChecked(NDArray delta, float scale) {
+            try (NDArray relu = shiftedSingularValues(delta, scale);
+                 NDArray change = relu.sub(s);
+                 NDArray c = change.mul(inverseS);
+                 NDArray columns = small.mul(c);
+                 NDArray projector = columns.matMul(smallT);
+                 NDArray correction = left ? projector.matMul(base) : base.matMul(projector);
+                 NDArray flat = base.add(correction);
+                 NDArray tiny = tinyIndex == null ? null : tinyTerm(change)) {
+                if (tiny == null) {
+                    return flat.reshape(weightShape());
+                }
+                try (NDArray all = flat.add(tiny)) {
+                    return all.reshape(weightShape());
+                }
+            }
+        }
+
+        // U_z · diag(ReLU(σ_z + δ_z) − σ_z) · Vh_z for the directions that 1/σ leaves out
+        private NDArray tinyTerm(NDArray change) {
+            try (NDArray picked = change.get(new NDIndex("{}", tinyIndex));
+                 NDArray columns = tinyU.mul(picked)) {
+                return columns.matMul(tinyVh);
+            }
+        }
+
+        /** The smaller factor, σ, 1/σ and any tiny-σ rows. */
+        @Override
+        public long residentValues() {
+            long values = small.size() + s.size() + inverseS.size();
+            if (tinyIndex != null) {
+                values += tinyU.size() + tinyVh.size();
+            }
+            return values;
+        }
+    }
+
+    /** A norm weight: {@code w · ReLU(‖w‖ + scale·δ) / ‖w‖} with ‖w‖ a frozen constant. */
+    private static final class NormScale extends SpectralShift {
+        private final NDArray weight;
+        private final float norm;
+
+        NormScale(String key, NDArray weight, float norm) {
+            super(key, weight.getShape());
+            this.weight = weight;
+            this.norm = norm;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.NORM;
+        }
+
+        @Override
+        public long deltaLength() {
+            return 1;
+        }
+
+        @Override
+        public NDArray singularValues() {
+            return null;
+        }
+
+        @Override
+        NDArray recomposeChecked(NDArray delta, float scale) {
             try (NDArray s = torchScalar(delta, scale); NDArray scaled = delta.mul(s);
                  NDArray shifted = scaled.add(norm); NDArray relu = Activation.relu(shifted);
                  NDArray inv = torchScalar(relu, 1f / norm); NDArray factor = relu.mul(inv)) {
-                return normWeight.mul(factor);
+                return weight.mul(factor);
             }
         }
-        if (fullU != null) {
-            // (U * ReLU(σ + δ)) @ Vh: a broadcast multiply of U's columns, not a matmul with a diagonal matrix
-            try (NDArray relu = shiftedSingularValues(delta, scale);
-                 NDArray columns = fullU.mul(relu);
-                 NDArray flat = columns.matMul(fullVh)) {
-                return flat.reshape(shape);
-            }
-        }
-        try (NDArray relu = shiftedSingularValues(delta, scale);
-             NDArray change = relu.sub(s);
-             NDArray c = change.mul(inverseS);
-             NDArray columns = small.mul(c);
-             NDArray projector = columns.matMul(smallT);
-             NDArray correction = left ? projector.matMul(base) : base.matMul(projector);
-             NDArray flat = base.add(correction);
-             NDArray tiny = tinyIndex == null ? null : tinyTerm(change)) {
-            if (tiny == null) {
-                return flat.reshape(shape);
-            }
-            try (NDArray all = flat.add(tiny)) {
-                return all.reshape(shape);
-            }
-        }
-    }
 
-    // ReLU(σ + scale·δ) [k]; the intermediates are closed (autograd keeps what it needs)
-    private NDArray shiftedSingularValues(NDArray delta, float scale) {
-        try (NDArray sc = scale == 1f ? null : torchScalar(delta, scale);
-             NDArray scaled = sc == null ? null : delta.mul(sc);
-             NDArray shifted = s.add(scaled == null ? delta : scaled)) {
-            return Activation.relu(shifted);
-        }
-    }
-
-    // U_z · diag(ReLU(σ_z + δ_z) − σ_z) · Vh_z for the directions that 1/σ leaves out
-    private NDArray tinyTerm(NDArray change) {
-        try (NDArray picked = change.get(new ai.djl.ndarray.index.NDIndex("{}", tinyIndex));
-             NDArray columns = tinyU.mul(picked)) {
-            return columns.matMul(tinyVh);
-        }
-    }
-
-    /** Float32 values this shift keeps besides the base weight: the smaller factor, σ, 1/σ and any tiny-σ rows. */
-    public long residentValues() {
-        if (kind == Kind.NORM) {
+        @Override
+        public long residentValues() {
             return 0;
         }
-        if (fullU != null) {
-            return fullU.size() + s.size() + fullVh.size();
-        }
-        long values = small.size() + s.size() + inverseS.size();
-        if (tinyIndex != null) {
-            values += tinyU.size() + tinyVh.size();
-        }
-        return values;
     }
 }
