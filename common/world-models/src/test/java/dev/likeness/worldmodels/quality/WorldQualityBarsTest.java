@@ -79,7 +79,7 @@ class WorldQualityBarsTest {
     @Disabled("bar not met yet (world-sd step 2,200, DreamBooth 200 steps at 2e-4, 16 class images): PRES base 0.498, "
             + "with prior 0.514 (+0.016, kept), without prior 0.522 (+0.024, leakage 0.008 < 0.05); neither run "
             + "learned the subject (DINO of 'a sks vase …' 0.506 / 0.513 vs base 0.498, needs +0.05). No recipe of "
-            + "the 18 measured meets it: with prior the tuned model draws 'a vase' and 'a sks vase' alike "
+            + "the 20 measured meets it: with prior the tuned model draws 'a vase' and 'a sks vase' alike "
             + "(docs/world.md)")
     void priorPreservationKeepsTheClassAndItsAbsenceLeaksTheSubject() throws IOException {
         PriorPreservation p = quality.priorPreservation(Subject.SPIRAL_VASE, TuningRecipe.dreambooth(),
