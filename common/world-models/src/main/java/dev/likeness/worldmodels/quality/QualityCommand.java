@@ -23,7 +23,8 @@ import java.util.Set;
  *         [--prior-weight 1] [--steps 25] [--guidance 5] [--threads 1] [--sheets DIR]
  * </pre>
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
- * temporary folder); {@code --sheets DIR} writes each set of renders as a contact sheet PNG; {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
+ * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
+ * {@code --sheets DIR} writes each set of renders as a contact sheet PNG.
  */
 public final class QualityCommand {
 

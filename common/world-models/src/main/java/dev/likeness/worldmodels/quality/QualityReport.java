@@ -58,10 +58,11 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         if (prior != null) {
             TuningRecipe r = prior.recipe();
             s.append(String.format(Locale.ROOT, "%n**3. Prior preservation works** (%s, %d steps at lr %s, %d class "
-                            + "images of \"%s\" from the base model, prior weight λ = %s; PRES = DINO of \"a %s …\" renders to the photos, "
-                            + "lower = less leakage; bar: with prior ≤ base + %s, without prior ≥ with prior + %s, "
-                            + "both runs' DINO of \"a %s %s …\" ≥ base + %s) — **%s**%n%n", r.method(), r.steps(), trim(r.learningRate()), prior.classImages(),
-                    subject.classPrompt(), trim(r.priorWeight()), subject.classNoun(), trim(QualityBars.PRES_WITH_PRIOR),
+                            + "images of \"%s\" from the base model, prior weight λ = %s; PRES = DINO of \"a %s …\" "
+                            + "renders to the photos, lower = less leakage; bar: with prior ≤ base + %s, without prior "
+                            + "≥ with prior + %s, both runs' DINO of \"a %s %s …\" ≥ base + %s) — **%s**%n%n",
+                    r.method(), r.steps(), trim(r.learningRate()), prior.classImages(), subject.classPrompt(),
+                    trim(r.priorWeight()), subject.classNoun(), trim(QualityBars.PRES_WITH_PRIOR),
                     trim(QualityBars.PRES_LEAKAGE), WorldQuality.IDENTIFIER, subject.classNoun(),
                     trim(QualityBars.DINO_MARGIN), QualityBars.priorPreservationMet(prior) ? "met" : "not met"));
             s.append("| model | PRES | PRES − base | DIV | DINO of \"a " + WorldQuality.IDENTIFIER + " "

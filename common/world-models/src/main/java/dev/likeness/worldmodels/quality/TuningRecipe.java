@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * A fine-tuning run of the quality checks: method id of the training module ({@code svdiff}, {@code dreambooth}),
- * optimizer steps, learning rate and seed. Everything else is the training module's default (batch 1, constant
- * learning rate, frozen text encoder).
+ * optimizer steps, learning rate, seed, whether the text encoder trains too, and the prior-preservation weight λ.
+ * Everything else is the training module's default (batch 1, constant learning rate).
  */
 public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
                            float priorWeight) {

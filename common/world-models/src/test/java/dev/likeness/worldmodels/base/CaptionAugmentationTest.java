@@ -1,14 +1,19 @@
 package dev.likeness.worldmodels.base;
 
+import dev.likeness.engine.tokenizer.ClipTokenizer;
 import dev.likeness.world.dataset.WorldDataset;
 import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.SceneAttributes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -76,7 +81,7 @@ class CaptionAugmentationTest {
         for (int i = 0; i < N; i++) {
             SceneAttributes scene = world.scene(i).attributes();
             String c = named.caption(scene, r);
-            java.util.Optional<String> name = LookNames.of(scene.primary());
+            Optional<String> name = LookNames.of(scene.primary());
             if (c.isEmpty()) {
                 continue;
             }
@@ -108,9 +113,8 @@ class CaptionAugmentationTest {
     }
 
     @Test
-    void lookNamesAreDistinctSingleTokensThatNoWorldCaptionUses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
-        dev.likeness.engine.tokenizer.ClipTokenizer tokenizer = dev.likeness.engine.tokenizer.ClipTokenizer.load(
+    void lookNamesAreDistinctSingleTokensThatNoWorldCaptionUses(@TempDir Path dir) throws IOException {
+        ClipTokenizer tokenizer = ClipTokenizer.load(
                 WorldSdFolder.writeTokenizer(dir.resolve("tokenizer")));
         for (String name : LookNames.NAMES) {
             long tokens = Arrays.stream(tokenizer.encode("a " + name + " vase").inputIds())
