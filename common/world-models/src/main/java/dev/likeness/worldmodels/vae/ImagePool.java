@@ -14,6 +14,7 @@ public final class ImagePool {
     private final WorldDataset dataset;
     private final int side;
     private final byte[][] images;
+    private final byte[][] masks;
 
     public ImagePool(WorldDataset dataset, int size) {
         if (size <= 0) {
@@ -22,7 +23,11 @@ public final class ImagePool {
         this.dataset = dataset;
         this.side = dataset.config().imageSize();
         this.images = new byte[size][];
+        this.masks = new byte[size][];
     }
+
+    /** Levels (summed over RGB) by which an object pixel differs from the background-only render. */
+    static final int OBJECT_THRESHOLD = 24;
 
     public int size() {
         return images.length;
@@ -44,6 +49,43 @@ public final class ImagePool {
             images[i] = b;
         }
         return b;
+    }
+
+    /** Object mask of pool image {@code i}: {@code [side, side]}, 1 on object pixels (rendered on first use). */
+    public byte[] objectMask(int i) {
+        if (i < 0 || i >= masks.length) {
+            throw new IndexOutOfBoundsException("pool index " + i + " outside [0, " + masks.length + ")");
+        }
+        byte[] m = masks[i];
+        if (m == null) {
+            m = dataset.objectMask(i, OBJECT_THRESHOLD);
+            masks[i] = m;
+        }
+        return m;
+    }
+
+    /**
+     * Per-pixel loss weights of the images at {@code indices}: {@code objectWeight} on object pixels, 1 elsewhere,
+     * divided by their batch mean so the loss keeps its scale whatever share of the batch objects cover.
+     *
+     * @return {@code [indices.length, 1, side, side]}, owned by {@code manager}
+     */
+    public NDArray pixelWeights(int[] indices, float objectWeight, NDManager manager) {
+        int plane = side * side;
+        float[] w = new float[indices.length * plane];
+        double sum = 0;
+        for (int n = 0; n < indices.length; n++) {
+            byte[] m = objectMask(indices[n]);
+            for (int p = 0; p < plane; p++) {
+                w[n * plane + p] = m[p] == 1 ? objectWeight : 1f;
+                sum += w[n * plane + p];
+            }
+        }
+        float scale = (float) (w.length / sum);
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= scale;
+        }
+        return manager.create(w, new Shape(indices.length, 1, side, side));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.likeness.worldmodels.vae;
 
 import ai.djl.ndarray.NDManager;
+import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
@@ -22,12 +23,13 @@ import java.util.Optional;
  * <pre>
  * vae --checkpoint-dir DIR [--steps 3000] [--resume] [--out VAE_FOLDER] [--threads 1] [--batch 32]
  *     [--channels 32,64,64] [--groups 16] [--lr 1e-3] [--warmup 100] [--pool 16384] [--seed 20260508]
- *     [--checkpoint-every 250] [--log-every 25] [--eval 256] [--bench N]
+ *     [--checkpoint-every 250] [--log-every 25] [--eval 256] [--object-weight 1] [--bench N]
  * </pre>
  *
  * Appends {@code step,loss,l1,mse,kl,lr,grad_norm,seconds} to {@code DIR/loss.csv}. At the end writes a final
  * checkpoint, the diffusers folder to {@code --out} (scaling factor from 2,048 training images) and prints the
- * held-out PSNR of {@code --eval} images. {@code --bench N} only times N steps (after 2 warm-up steps) and exits.
+ * held-out PSNR of {@code --eval} images, over all pixels and over object pixels. {@code --bench N} only times N
+ * steps (after 2 warm-up steps) and exits; {@code --evaluate VAE_FOLDER} only prints the two PSNRs of that folder.
  */
 public final class VaeCommand {
 
@@ -55,7 +57,9 @@ public final class VaeCommand {
                 .withBatchSize(Integer.parseInt(o.getOrDefault("batch", String.valueOf(recipe.batchSize()))))
                 .withLearningRate(Float.parseFloat(o.getOrDefault("lr", String.valueOf(recipe.learningRate()))),
                         Integer.parseInt(o.getOrDefault("warmup", String.valueOf(recipe.warmupSteps()))))
-                .withSeed(Long.parseLong(o.getOrDefault("seed", String.valueOf(recipe.seed()))));
+                .withSeed(Long.parseLong(o.getOrDefault("seed", String.valueOf(recipe.seed()))))
+                .withObjectWeight(Float.parseFloat(o.getOrDefault("object-weight",
+                        String.valueOf(recipe.objectWeight()))));
         int poolSize = Integer.parseInt(o.getOrDefault("pool", "16384"));
         int checkpointEvery = Integer.parseInt(o.getOrDefault("checkpoint-every", "250"));
         int logEvery = Integer.parseInt(o.getOrDefault("log-every", "25"));
@@ -64,6 +68,10 @@ public final class VaeCommand {
         ImagePool pool = new ImagePool(new WorldDataset(world, Split.TRAIN), poolSize);
 
         try (NDManager manager = NDManager.newBaseManager()) {
+            if (o.containsKey("evaluate")) {
+                evaluate(Path.of(o.get("evaluate")), world, Integer.parseInt(o.getOrDefault("eval", "256")), manager);
+                return;
+            }
             if (o.containsKey("bench")) {
                 bench(recipe, pool, manager, Integer.parseInt(o.get("bench")));
                 return;
@@ -111,9 +119,21 @@ public final class VaeCommand {
                 if (evalImages > 0) {
                     ImagePool heldOut = new ImagePool(new WorldDataset(world, Split.HELD_OUT), evalImages);
                     double psnr = VaeQuality.meanPsnr(trainer.model(), heldOut, evalImages, 64, manager);
-                    System.out.printf(Locale.ROOT, "held-out PSNR over %d images: %.2f dB%n", evalImages, psnr);
+                    double objectPsnr = VaeQuality.meanObjectPsnr(trainer.model(), heldOut, evalImages, 64, manager);
+                    System.out.printf(Locale.ROOT, "held-out PSNR over %d images: %.2f dB (object pixels: %.2f dB)%n",
+                            evalImages, psnr, objectPsnr);
                 }
             }
+        }
+    }
+
+    private static void evaluate(Path folder, WorldConfig world, int images, NDManager manager) throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            AutoencoderKL vae = AutoencoderKL.load(folder, m);
+            ImagePool heldOut = new ImagePool(new WorldDataset(world, Split.HELD_OUT), images);
+            System.out.printf(Locale.ROOT, "%s: held-out PSNR over %d images: %.2f dB (object pixels: %.2f dB)%n",
+                    folder, images, VaeQuality.meanPsnr(vae, heldOut, images, 64, m),
+                    VaeQuality.meanObjectPsnr(vae, heldOut, images, 64, m));
         }
     }
 

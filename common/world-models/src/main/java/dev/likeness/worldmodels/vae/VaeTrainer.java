@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * Trains a diffusers {@link AutoencoderKL} from scratch on world images: one step encodes a batch, decodes a
  * reparameterised posterior sample, back-propagates {@code L1 + w·MSE + k·KL} through decoder and encoder, clips the
  * global gradient norm and applies AdamW (warm-up, cosine decay). Batches and reparameterisation noise are pure
- * functions of (seed, step), so a resumed run continues exactly as an uninterrupted one would.
+ * functions of (seed, step), so a resumed run continues exactly as an uninterrupted one would. With a recipe object
+ * weight above 1, L1 and MSE are means of per-pixel weighted errors ({@link ImagePool#pixelWeights}).
  *
  * <p>Checkpoints are folders {@code step-NNNNNN/} with {@code model.safetensors} (float32),
  * {@code optimizer.safetensors} and {@code state.json}. {@link #exportFolder} writes the diffusers {@code vae/}
@@ -168,12 +169,14 @@ public final class VaeTrainer implements AutoCloseable {
     public StepStats trainStep() {
         StepStats stats;
         try (NDScope ignored = new NDScope(); NDManager sm = manager.newSubManager()) {
-            NDArray x = pool.batch(batchIndices(step), sm);
+            int[] indices = batchIndices(step);
+            NDArray x = pool.batch(indices, sm);
+            NDArray weights = recipe.objectWeight() > 1f ? pool.pixelWeights(indices, recipe.objectWeight(), sm) : null;
             NDArray eps = noise(step, x.getShape().get(0), sm);
             float lr = optimizer.learningRate(0, schedule.factor(optimizer.stepCount()));
             Terms terms;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                terms = losses(x, eps, sm);
+                terms = losses(x, eps, weights, sm);
                 if (!Float.isFinite(terms.value)) {
                     throw new IllegalStateException("VAE loss is " + terms.value + " at step " + step + " (lr " + lr
                             + ")");
@@ -196,7 +199,7 @@ public final class VaeTrainer implements AutoCloseable {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try (NDScope ignored = new NDScope(); NDManager sm = manager.newSubManager()) {
-            Terms t = losses(x, noise(noiseStep, x.getShape().get(0), sm), sm);
+            Terms t = losses(x, noise(noiseStep, x.getShape().get(0), sm), null, sm);
             return new StepStats(step, t.value, t.l1, t.mse, t.kl, 0f, 0f);
         } finally {
             JniUtils.setGradMode(previous);
@@ -206,7 +209,8 @@ public final class VaeTrainer implements AutoCloseable {
     private record Terms(NDArray total, float value, float l1, float mse, float kl) {
     }
 
-    private Terms losses(NDArray x, NDArray eps, NDManager sm) {
+    // weights: per-pixel reconstruction weights [b, 1, h, w] with mean 1, or null for plain means
+    private Terms losses(NDArray x, NDArray eps, NDArray weights, NDManager sm) {
         long b = x.getShape().get(0);
         NDArray moments = quantConv.forward(model.encoder().forward(x));
         NDList parts = moments.split(2, 1);
@@ -217,8 +221,14 @@ public final class VaeTrainer implements AutoCloseable {
         NDArray z = eps.mul(std).add(mean);
         NDArray rec = model.decode(z);
         NDArray diff = rec.sub(x);
-        NDArray l1 = diff.abs().mean();
-        NDArray mse = diff.square().mean();
+        NDArray absDiff = diff.abs();
+        NDArray sqDiff = diff.square();
+        if (weights != null) {
+            absDiff = absDiff.mul(weights);
+            sqDiff = sqDiff.mul(weights);
+        }
+        NDArray l1 = absDiff.mean();
+        NDArray mse = sqDiff.mean();
         // KL(N(mean, var) || N(0, 1)) per image = 0.5 · Σ (mean² + var − 1 − logvar); the constant −1 carries no
         // gradient and is added back only to the reported value
         NDArray klSum = mean.square().add(std.square()).sub(logvar).sum();

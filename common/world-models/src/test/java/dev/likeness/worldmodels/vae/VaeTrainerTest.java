@@ -53,6 +53,69 @@ class VaeTrainerTest {
     }
 
     @Test
+    void pixelWeightsEmphasiseObjectPixelsAndKeepMeanOne() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int[] idx = {0, 1, 2, 3};
+            float[] w = pool.pixelWeights(idx, 10f, m).toFloatArray();
+            int plane = 32 * 32;
+            double sum = 0;
+            int objectPixels = 0;
+            for (int n = 0; n < idx.length; n++) {
+                byte[] mask = pool.objectMask(idx[n]);
+                for (int p = 0; p < plane; p++) {
+                    sum += w[n * plane + p];
+                    if (mask[p] == 1) {
+                        objectPixels++;
+                    }
+                }
+                // object pixels weigh exactly 10x the background pixels of the same batch
+                int obj = -1;
+                int bg = -1;
+                for (int p = 0; p < plane && (obj < 0 || bg < 0); p++) {
+                    if (mask[p] == 1) {
+                        obj = p;
+                    } else {
+                        bg = p;
+                    }
+                }
+                assertThat(w[n * plane + obj] / w[n * plane + bg]).isCloseTo(10f,
+                        org.assertj.core.data.Offset.offset(1e-4f));
+            }
+            assertThat(sum / w.length).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            // objects are a minority of the pixels, but there are some in every image
+            assertThat(objectPixels).isBetween(idx.length, idx.length * plane / 2);
+        }
+    }
+
+    @Test
+    void objectWeightedTrainingReconstructsObjectsBetterThanPlainTraining() {
+        double[] objectPsnr = new double[2];
+        float[] weights = {1f, 10f};
+        for (int k = 0; k < 2; k++) {
+            try (NDManager m = NDManager.newBaseManager();
+                 VaeTrainer trainer = VaeTrainer.start(TINY.withObjectWeight(weights[k]), pool, m)) {
+                for (int i = 0; i < 25; i++) {
+                    assertThat(trainer.trainStep().loss()).isFinite();
+                }
+                objectPsnr[k] = VaeQuality.meanObjectPsnr(trainer.model(), pool, pool.size(), 8, m);
+            }
+        }
+        // same initialisation and batches: only the loss weights differ
+        assertThat(objectPsnr[1]).isGreaterThan(objectPsnr[0]);
+        assertThatThrownBy(() -> TINY.withObjectWeight(0.5f)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("object weight");
+    }
+
+    @Test
+    void objectPsnrMeasuresOnlyObjectPixels() {
+        try (NDManager m = NDManager.newBaseManager(); VaeTrainer trainer = VaeTrainer.start(TINY, pool, m)) {
+            double all = VaeQuality.meanPsnr(trainer.model(), pool, 8, 8, m);
+            double objects = VaeQuality.meanObjectPsnr(trainer.model(), pool, 8, 8, m);
+            assertThat(objects).isFinite().isNotEqualTo(all);
+        }
+    }
+
+    @Test
     void trainingLowersTheReconstructionLoss() {
         try (NDManager m = NDManager.newBaseManager(); VaeTrainer trainer = VaeTrainer.start(TINY, pool, m)) {
             NDArray x = pool.batch(all(), m);

@@ -59,6 +59,26 @@ public final class WorldDataset {
                 d.draw.layout());
     }
 
+    /**
+     * Which pixels of sample {@code index} show an object: 1 where the image differs from its background-only render
+     * by more than {@code threshold} levels summed over the three channels, else 0; {@code [size, size]} row-major.
+     * Antialiased edges below the threshold count as background.
+     */
+    public byte[] objectMask(long index, int threshold) {
+        Drawn d = drawScene(index);
+        byte[] full = renderer.render(d.draw.attributes(), d.draw.layout()).rgb();
+        byte[] background = renderer.renderBackground(d.draw.attributes(), d.draw.layout()).rgb();
+        byte[] mask = new byte[full.length / 3];
+        for (int p = 0; p < mask.length; p++) {
+            int diff = 0;
+            for (int c = 0; c < 3; c++) {
+                diff += Math.abs((full[p * 3 + c] & 0xff) - (background[p * 3 + c] & 0xff));
+            }
+            mask[p] = (byte) (diff > threshold ? 1 : 0);
+        }
+        return mask;
+    }
+
     /** Attributes and layout of sample {@code index} without rendering it (cheap: for captions and statistics). */
     public SceneSampler.Draw scene(long index) {
         return drawScene(index).draw;

@@ -158,6 +158,43 @@ class WorldDatasetTest {
     }
 
     @Test
+    void objectMaskCoversTheCaptionedObject() {
+        WorldDataset train = new WorldDataset(DEFAULTS.withImageSize(32), Split.TRAIN);
+        int checked = 0;
+        for (long i = 0; checked < 20; i++) {
+            SceneAttributes a = train.scene(i).attributes();
+            if (a.secondObject().isPresent()) {
+                continue;
+            }
+            checked++;
+            byte[] mask = train.objectMask(i, 24);
+            assertThat(mask).hasSize(32 * 32);
+            double sx = 0;
+            double sy = 0;
+            int area = 0;
+            for (int p = 0; p < mask.length; p++) {
+                assertThat(mask[p]).isIn((byte) 0, (byte) 1);
+                if (mask[p] == 1) {
+                    sx += p % 32 + 0.5;
+                    sy += p / 32 + 0.5;
+                    area++;
+                }
+            }
+            String what = a.toString();
+            assertThat(area).as(what).isBetween(4, 32 * 32 / 2);
+            assertThat(third(sx / area / 32)).as(what).isEqualTo(a.primary().horizontal().ordinal());
+            assertThat(third(sy / area / 32)).as(what).isEqualTo(a.primary().vertical().ordinal());
+            // a higher threshold keeps fewer pixels: only antialiased edges and faint patterns drop out
+            int strict = 0;
+            for (byte b : train.objectMask(i, 200)) {
+                strict += b;
+            }
+            assertThat(strict).as(what).isLessThanOrEqualTo(area);
+        }
+        assertThatThrownBy(() -> train.objectMask(-1, 24)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void objectsAreDrawnWhereTheCaptionSaysAndInTheirColour() {
         WorldDataset all = new WorldDataset(DEFAULTS, Split.ALL);
         SceneRenderer renderer = new SceneRenderer(64);
