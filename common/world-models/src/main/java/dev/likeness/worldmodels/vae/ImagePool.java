@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.likeness.world.dataset.WorldDataset;
 
+import java.util.SplittableRandom;
+
 /**
  * A fixed pool of world images (samples {@code 0 … size-1} of one split), rendered on first use and kept as uint8
  * RGB, so a long run pays the ~5 ms render once per image. Thread-confined (the trainer's thread).
@@ -16,10 +18,27 @@ public final class ImagePool {
     private final byte[][] images;
     private final byte[][] masks;
 
+    private final double genericFraction;
+    private final long genericSeed;
+
     public ImagePool(WorldDataset dataset, int size) {
+        this(dataset, size, 0, 0);
+    }
+
+    /**
+     * A pool in which about {@code genericFraction} of the images are {@link GenericMarks} over the world background
+     * of that sample instead of the world sample itself (which ones, and their marks, follow from
+     * {@code genericSeed} and the index).
+     */
+    public ImagePool(WorldDataset dataset, int size, double genericFraction, long genericSeed) {
         if (size <= 0) {
             throw new IllegalArgumentException("image pool size must be positive, got " + size);
         }
+        if (!(genericFraction >= 0 && genericFraction <= 1)) {
+            throw new IllegalArgumentException("generic-marks fraction must be in [0, 1], got " + genericFraction);
+        }
+        this.genericFraction = genericFraction;
+        this.genericSeed = genericSeed;
         this.dataset = dataset;
         this.side = dataset.config().imageSize();
         this.images = new byte[size][];
@@ -45,6 +64,10 @@ public final class ImagePool {
         }
         byte[] b = images[i];
         if (b == null) {
+            if (isGeneric(i)) {
+                renderGeneric(i);
+                return images[i];
+            }
             b = dataset.sample(i).image().rgb();
             images[i] = b;
         }
@@ -58,10 +81,27 @@ public final class ImagePool {
         }
         byte[] m = masks[i];
         if (m == null) {
+            if (isGeneric(i)) {
+                renderGeneric(i);
+                return masks[i];
+            }
             m = dataset.objectMask(i, OBJECT_THRESHOLD);
             masks[i] = m;
         }
         return m;
+    }
+
+    /** Whether pool image {@code i} is generic marks rather than a world sample. */
+    public boolean isGeneric(int i) {
+        return genericFraction > 0
+                && new SplittableRandom(genericSeed * 0x9E3779B97F4A7C15L + i).nextDouble() < genericFraction;
+    }
+
+    private void renderGeneric(int i) {
+        long seed = genericSeed ^ (0xC2B2AE3D27D4EB4FL * (i + 1));
+        GenericMarks.Marked marked = GenericMarks.paint(dataset.background(i), seed);
+        images[i] = marked.rgb();
+        masks[i] = marked.mask();
     }
 
     /**

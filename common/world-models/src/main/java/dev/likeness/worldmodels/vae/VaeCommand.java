@@ -23,13 +23,15 @@ import java.util.Optional;
  * <pre>
  * vae --checkpoint-dir DIR [--steps 3000] [--resume] [--out VAE_FOLDER] [--threads 1] [--batch 32]
  *     [--channels 32,64,64] [--groups 16] [--lr 1e-3] [--warmup 100] [--pool 16384] [--seed 20260508]
- *     [--checkpoint-every 250] [--log-every 25] [--eval 256] [--object-weight 1] [--bench N]
+ *     [--checkpoint-every 250] [--log-every 25] [--eval 256] [--object-weight 1]
+ *     [--generic-marks 0] [--bench N]
  * </pre>
  *
  * Appends {@code step,loss,l1,mse,kl,lr,grad_norm,seconds} to {@code DIR/loss.csv}. At the end writes a final
  * checkpoint, the diffusers folder to {@code --out} (scaling factor from 2,048 training images) and prints the
  * held-out PSNR of {@code --eval} images, over all pixels and over object pixels. {@code --bench N} only times N
  * steps (after 2 warm-up steps) and exits; {@code --evaluate VAE_FOLDER} only prints the two PSNRs of that folder.
+ * {@code --generic-marks F} replaces a fraction F of the training pool by {@link GenericMarks} images.
  */
 public final class VaeCommand {
 
@@ -65,7 +67,8 @@ public final class VaeCommand {
         int logEvery = Integer.parseInt(o.getOrDefault("log-every", "25"));
         int evalImages = Integer.parseInt(o.getOrDefault("eval", "256"));
         WorldConfig world = WorldConfig.defaults().withImageSize(recipe.imageSize());
-        ImagePool pool = new ImagePool(new WorldDataset(world, Split.TRAIN), poolSize);
+        ImagePool pool = new ImagePool(new WorldDataset(world, Split.TRAIN), poolSize,
+                Double.parseDouble(o.getOrDefault("generic-marks", "0")), recipe.seed());
 
         try (NDManager manager = NDManager.newBaseManager()) {
             if (o.containsKey("evaluate")) {

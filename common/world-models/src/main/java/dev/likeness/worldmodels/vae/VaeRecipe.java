@@ -48,7 +48,8 @@ public record VaeRecipe(List<Integer> blockOutChannels, int normNumGroups, int l
 
     /** The default world's VAE: 32×32×3 → 8×8×4. */
     public static VaeRecipe world() {
-        return new VaeRecipe(List.of(32, 64, 64), 16, 4, true, 32, 16, 2000, 1e-3f, 100, 0f, 1e-6f, 1f, 1f, 20260508L, 1f);
+        return new VaeRecipe(List.of(32, 64, 64), 16, 4, true, 32, 16, 2000, 1e-3f, 100, 0f, 1e-6f, 1f, 1f, 20260508L,
+                1f);
     }
 
     public VaeRecipe withSteps(int newSteps) {

@@ -59,6 +59,12 @@ public final class WorldDataset {
                 d.draw.layout());
     }
 
+    /** The background of sample {@code index} alone, without its objects. */
+    public RgbImage background(long index) {
+        Drawn d = drawScene(index);
+        return renderer.renderBackground(d.draw.attributes(), d.draw.layout());
+    }
+
     /**
      * Which pixels of sample {@code index} show an object: 1 where the image differs from its background-only render
      * by more than {@code threshold} levels summed over the three channels, else 0; {@code [size, size]} row-major.
