@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  *      [--preview PNG] [--look-names 0.3]
  * </pre>
  *
- * {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
+ * The UNet's {@code sample_size} follows the VAE's latent side (8 for the shipped factor-4 VAE, 16 for a factor-2
+ * one). {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
  * starts from the weights of an existing world-sd folder (e.g. the shipped one) with a fresh optimizer.
  * The latent pool is encoded once and kept in the checkpoint folder; {@code loss.csv} there gets one line per 50
  * steps (wall time accumulates over resumed runs). With {@code --bench N} it times N steps and exits.
@@ -80,7 +81,8 @@ public final class BaseCommand {
             }
             Path tokDir = WorldSdFolder.writeTokenizer(checkpoints.resolve("tokenizer"));
             ClipTokenizer tokenizer = ClipTokenizer.load(tokDir);
-            try (BaseModelTrainer trainer = new BaseModelTrainer(cfg, architecture(o), pool, scenes,
+            int latentSide = (int) pool.shape().get(pool.shape().dimension() - 1);
+            try (BaseModelTrainer trainer = new BaseModelTrainer(cfg, architecture(o, latentSide), pool, scenes,
                     tokenizer, root)) {
                 log("UNet %,d parameters, text encoder %,d parameters, pool %d latents (std %.3f)",
                         trainer.unet().parameterCount(), trainer.textEncoder().parameterCount(), pool.count(),
@@ -109,9 +111,11 @@ public final class BaseCommand {
     }
 
     // --arch channels,hidden,layersPerBlock,textLayers (default: the shipped shapes)
-    private static BaseModelArchitecture architecture(Map<String, String> o) {
+    // the UNet's sample_size follows the VAE's latents (8 for the shipped factor-4 VAE)
+    private static BaseModelArchitecture architecture(Map<String, String> o, int latentSide) {
         if (!o.containsKey("arch")) {
-            return BaseModelArchitecture.worldSd();
+            return latentSide == 8 ? BaseModelArchitecture.worldSd() : BaseModelArchitecture.of(64, 128, 1, 3,
+                    latentSide);
         }
         String[] p = o.get("arch").split(",");
         if (p.length != 4) {
@@ -119,7 +123,7 @@ public final class BaseCommand {
                     + o.get("arch"));
         }
         return BaseModelArchitecture.of(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
-                Integer.parseInt(p[3]));
+                Integer.parseInt(p[3]), latentSide);
     }
 
     private static LatentPool pool(Map<String, String> o, BaseTrainingConfig cfg, WorldDataset dataset, Path vaeDir,

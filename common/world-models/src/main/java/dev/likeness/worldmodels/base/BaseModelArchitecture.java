@@ -24,8 +24,8 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
 
     /**
      * The shipped world-sd shapes: UNet block_out_channels [64, 128], cross-attention at both levels (colour and
-     * position must reach the 8×8 level), one resnet per level, 4 heads; CLIP hidden 128, 3 layers, 4 heads, 32 positions (the world-sd tokenizer pads prompts to
-     * {@link WorldSdFolder#MAX_PROMPT_TOKENS}).
+     * position must reach the 8×8 level), one resnet per level, 4 heads; CLIP hidden 128, 3 layers, 4 heads,
+     * 32 positions (the world-sd tokenizer pads prompts to {@link WorldSdFolder#MAX_PROMPT_TOKENS}).
      */
     public static BaseModelArchitecture worldSd() {
         return of(64, 128, 1, 3);
@@ -41,15 +41,24 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
      * hidden size {@code hidden} (= cross_attention_dim) with {@code textLayers} layers.
      */
     public static BaseModelArchitecture of(int channels, int hidden, int layersPerBlock, int textLayers) {
+        return of(channels, hidden, layersPerBlock, textLayers, 8);
+    }
+
+    /**
+     * As {@link #of(int, int, int, int)} for latents of side {@code sampleSize} (the UNet's {@code sample_size}: 8
+     * for the shipped factor-4 VAE on 32 px images, 16 for a factor-2 VAE).
+     */
+    public static BaseModelArchitecture of(int channels, int hidden, int layersPerBlock, int textLayers,
+                                           int sampleSize) {
         UNetConfig unet = UNetConfig.from(JsonConfig.of("""
-                {"sample_size": 8, "in_channels": 4, "out_channels": 4,
+                {"sample_size": %d, "in_channels": 4, "out_channels": 4,
                  "block_out_channels": [%d, %d], "layers_per_block": %d,
                  "down_block_types": ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
                  "up_block_types": ["CrossAttnUpBlock2D", "CrossAttnUpBlock2D"],
                  "mid_block_type": "UNetMidBlock2DCrossAttn",
                  "cross_attention_dim": %d, "attention_head_dim": 4, "norm_num_groups": 32,
                  "flip_sin_to_cos": true, "freq_shift": 0, "act_fn": "silu"}"""
-                .formatted(channels, 2 * channels, layersPerBlock, hidden)));
+                .formatted(sampleSize, channels, 2 * channels, layersPerBlock, hidden)));
         ClipTextConfig text = ClipTextConfig.from(JsonConfig.of("""
                 {"vocab_size": 1024, "hidden_size": %d, "intermediate_size": %d, "num_hidden_layers": %d,
                  "num_attention_heads": 4, "max_position_embeddings": %d, "hidden_act": "quick_gelu",

@@ -83,6 +83,14 @@ class BaseModelTrainerTest {
     }
 
     @Test
+    void architectureSampleSizeFollowsTheLatentSide() {
+        assertThat(BaseModelArchitecture.worldSd().unet().toJson().toString()).contains("\"sample_size\":8");
+        BaseModelArchitecture factorTwo = BaseModelArchitecture.of(64, 128, 1, 3, 16);
+        assertThat(factorTwo.unet().toJson().toString()).contains("\"sample_size\":16");
+        assertThat(factorTwo.textEncoder()).isEqualTo(BaseModelArchitecture.worldSd().textEncoder());
+    }
+
+    @Test
     void poolHasOneScaledLatentPerImageAndRoundTrips() throws IOException {
         assertThat(pool.count()).isEqualTo(8);
         assertThat(pool.shape().getShape()).containsExactly(4, 8, 8);
