@@ -68,7 +68,8 @@ public final class GenericMarks {
             g.dispose();
             gm.dispose();
         }
-        return new Marked(downsample(canvas, side), downsampleMask(maskCanvas, side));
+        int[] argb = ((java.awt.image.DataBufferInt) canvas.getRaster().getDataBuffer()).getData();
+        return new Marked(RgbImage.boxDownsample(argb, big, SUPERSAMPLE).rgb(), downsampleMask(maskCanvas, side));
     }
 
     private static java.awt.Shape polygon(SplittableRandom r, double cx, double cy, double size) {
@@ -87,31 +88,6 @@ public final class GenericMarks {
         }
         p.closePath();
         return p;
-    }
-
-    private static byte[] downsample(BufferedImage canvas, int side) {
-        byte[] out = new byte[side * side * 3];
-        int n = SUPERSAMPLE * SUPERSAMPLE;
-        for (int y = 0; y < side; y++) {
-            for (int x = 0; x < side; x++) {
-                int r = 0;
-                int gr = 0;
-                int b = 0;
-                for (int dy = 0; dy < SUPERSAMPLE; dy++) {
-                    for (int dx = 0; dx < SUPERSAMPLE; dx++) {
-                        int argb = canvas.getRGB(x * SUPERSAMPLE + dx, y * SUPERSAMPLE + dy);
-                        r += argb >> 16 & 0xff;
-                        gr += argb >> 8 & 0xff;
-                        b += argb & 0xff;
-                    }
-                }
-                int o = (y * side + x) * 3;
-                out[o] = (byte) ((r + n / 2) / n);
-                out[o + 1] = (byte) ((gr + n / 2) / n);
-                out[o + 2] = (byte) ((b + n / 2) / n);
-            }
-        }
-        return out;
     }
 
     // a pixel belongs to a mark when at least a quarter of its sub-pixels were painted

@@ -27,6 +27,42 @@ public final class RgbImage {
     }
 
     /** Wraps a copy of {@code rgb} ({@code [height, width, 3]}). */
+    /**
+     * The square image whose pixel (x, y) is the mean, rounded half up, of the {@code factor}² block at
+     * ({@code x·factor}, {@code y·factor}) of {@code argb}: packed {@code 0xRRGGBB} pixels of a {@code bigSide}² image,
+     * row-major (a {@code TYPE_INT_RGB} raster). How the world renders antialiased images from a supersampled canvas.
+     */
+    public static RgbImage boxDownsample(int[] argb, int bigSide, int factor) {
+        if (factor < 1 || bigSide % factor != 0 || argb.length != bigSide * bigSide) {
+            throw new IllegalArgumentException("cannot box-downsample " + argb.length + " pixels of side " + bigSide
+                    + " by " + factor);
+        }
+        int size = bigSide / factor;
+        byte[] out = new byte[size * size * 3];
+        int n = factor * factor;
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int r = 0;
+                int gr = 0;
+                int b = 0;
+                for (int dy = 0; dy < factor; dy++) {
+                    int row = (y * factor + dy) * bigSide + x * factor;
+                    for (int dx = 0; dx < factor; dx++) {
+                        int p = argb[row + dx];
+                        r += p >> 16 & 0xFF;
+                        gr += p >> 8 & 0xFF;
+                        b += p & 0xFF;
+                    }
+                }
+                int o = (y * size + x) * 3;
+                out[o] = (byte) ((r + n / 2) / n);
+                out[o + 1] = (byte) ((gr + n / 2) / n);
+                out[o + 2] = (byte) ((b + n / 2) / n);
+            }
+        }
+        return of(size, size, out);
+    }
+
     public static RgbImage of(int width, int height, byte[] rgb) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive but is " + width + "x" + height);

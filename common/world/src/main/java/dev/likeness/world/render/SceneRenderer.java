@@ -75,28 +75,6 @@ public final class SceneRenderer {
 
     /** Mean of each {@code supersample}² block, rounded half up. */
     private RgbImage downsample(int[] argb, int big) {
-        byte[] out = new byte[size * size * 3];
-        int n = supersample * supersample;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int r = 0;
-                int gr = 0;
-                int b = 0;
-                for (int dy = 0; dy < supersample; dy++) {
-                    int row = (y * supersample + dy) * big + x * supersample;
-                    for (int dx = 0; dx < supersample; dx++) {
-                        int p = argb[row + dx];
-                        r += p >> 16 & 0xFF;
-                        gr += p >> 8 & 0xFF;
-                        b += p & 0xFF;
-                    }
-                }
-                int o = (y * size + x) * 3;
-                out[o] = (byte) ((r + n / 2) / n);
-                out[o + 1] = (byte) ((gr + n / 2) / n);
-                out[o + 2] = (byte) ((b + n / 2) / n);
-            }
-        }
-        return RgbImage.of(size, size, out);
+        return RgbImage.boxDownsample(argb, big, supersample);
     }
 }
