@@ -29,8 +29,9 @@ public final class RgbImage {
     /** Wraps a copy of {@code rgb} ({@code [height, width, 3]}). */
     /**
      * The square image whose pixel (x, y) is the mean, rounded half up, of the {@code factor}² block at
-     * ({@code x·factor}, {@code y·factor}) of {@code argb}: packed {@code 0xRRGGBB} pixels of a {@code bigSide}² image,
-     * row-major (a {@code TYPE_INT_RGB} raster). How the world renders antialiased images from a supersampled canvas.
+     * ({@code x·factor}, {@code y·factor}) of {@code argb}: packed {@code 0xRRGGBB} pixels of a {@code bigSide}²
+     * image, row-major (a {@code TYPE_INT_RGB} raster). How the world renders antialiased images from a supersampled
+     * canvas.
      */
     public static RgbImage boxDownsample(int[] argb, int bigSide, int factor) {
         if (factor < 1 || bigSide % factor != 0 || argb.length != bigSide * bigSide) {
