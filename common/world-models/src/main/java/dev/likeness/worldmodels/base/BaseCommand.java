@@ -114,8 +114,7 @@ public final class BaseCommand {
     // the UNet's sample_size follows the VAE's latents (8 for the shipped factor-4 VAE)
     private static BaseModelArchitecture architecture(Map<String, String> o, int latentSide) {
         if (!o.containsKey("arch")) {
-            return latentSide == 8 ? BaseModelArchitecture.worldSd() : BaseModelArchitecture.of(64, 128, 1, 3,
-                    latentSide);
+            return BaseModelArchitecture.worldSd(latentSide);
         }
         String[] p = o.get("arch").split(",");
         if (p.length != 4) {

@@ -28,7 +28,12 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
      * 32 positions (the world-sd tokenizer pads prompts to {@link WorldSdFolder#MAX_PROMPT_TOKENS}).
      */
     public static BaseModelArchitecture worldSd() {
-        return of(64, 128, 1, 3);
+        return worldSd(8);
+    }
+
+    /** The world-sd shapes for latents of side {@code sampleSize} (16 for a factor-2 VAE on 32 px images). */
+    public static BaseModelArchitecture worldSd(int sampleSize) {
+        return of(64, 128, 1, 3, sampleSize);
     }
 
     /** A smaller variant for tests: UNet [32, 64], CLIP hidden 64, 1 layer. */

@@ -28,7 +28,10 @@ import java.util.Random;
  */
 public final class LookNames {
 
-    /** One token each in the world tokenizer (checked by {@code CaptionAugmentationTest}); none occurs in a world caption. */
+    /**
+     * One token each in the world tokenizer (checked by {@code CaptionAugmentationTest}); none occurs in a world
+     * caption.
+     */
     static final List<String> NAMES = List.of("beach", "mountain", "forest", "city", "garden", "lake", "ocean",
             "desert", "field", "house", "kitchen", "box", "basket", "bowl", "cup", "bag", "hat", "flower", "leaf",
             "moon", "autumn", "morning", "evening", "dusk", "mountains", "leaves", "clouds", "ink", "cartoon", "clay",

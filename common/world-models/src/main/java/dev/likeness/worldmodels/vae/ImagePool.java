@@ -13,11 +13,13 @@ import java.util.SplittableRandom;
  */
 public final class ImagePool {
 
+    /** Levels (summed over RGB) by which an object pixel differs from the background-only render. */
+    static final int OBJECT_THRESHOLD = 24;
+
     private final WorldDataset dataset;
     private final int side;
     private final byte[][] images;
     private final byte[][] masks;
-
     private final double genericFraction;
     private final long genericSeed;
 
@@ -45,9 +47,6 @@ public final class ImagePool {
         this.masks = new byte[size][];
     }
 
-    /** Levels (summed over RGB) by which an object pixel differs from the background-only render. */
-    static final int OBJECT_THRESHOLD = 24;
-
     public int size() {
         return images.length;
     }
@@ -59,36 +58,35 @@ public final class ImagePool {
 
     /** Interleaved RGB bytes {@code [side, side, 3]} of pool image {@code i}. */
     public byte[] rgb(int i) {
-        if (i < 0 || i >= images.length) {
-            throw new IndexOutOfBoundsException("pool index " + i + " outside [0, " + images.length + ")");
-        }
-        byte[] b = images[i];
-        if (b == null) {
+        checkIndex(i);
+        if (images[i] == null) {
             if (isGeneric(i)) {
                 renderGeneric(i);
-                return images[i];
+            } else {
+                images[i] = dataset.sample(i).image().rgb();
             }
-            b = dataset.sample(i).image().rgb();
-            images[i] = b;
         }
-        return b;
+        return images[i];
     }
 
     /** Object mask of pool image {@code i}: {@code [side, side]}, 1 on object pixels (rendered on first use). */
     public byte[] objectMask(int i) {
-        if (i < 0 || i >= masks.length) {
-            throw new IndexOutOfBoundsException("pool index " + i + " outside [0, " + masks.length + ")");
-        }
-        byte[] m = masks[i];
-        if (m == null) {
+        checkIndex(i);
+        if (masks[i] == null) {
             if (isGeneric(i)) {
                 renderGeneric(i);
-                return masks[i];
+            } else {
+                // the pool's own image, so only the background is rendered anew
+                masks[i] = WorldDataset.objectMask(rgb(i), dataset.background(i).rgb(), OBJECT_THRESHOLD);
             }
-            m = dataset.objectMask(i, OBJECT_THRESHOLD);
-            masks[i] = m;
         }
-        return m;
+        return masks[i];
+    }
+
+    private void checkIndex(int i) {
+        if (i < 0 || i >= images.length) {
+            throw new IndexOutOfBoundsException("pool index " + i + " outside [0, " + images.length + ")");
+        }
     }
 
     /** Whether pool image {@code i} is generic marks rather than a world sample. */

@@ -120,11 +120,7 @@ public final class VaeCommand {
                     System.out.printf(Locale.ROOT, "wrote %s (scaling_factor %.5f)%n", out, scaling);
                 }
                 if (evalImages > 0) {
-                    ImagePool heldOut = new ImagePool(new WorldDataset(world, Split.HELD_OUT), evalImages);
-                    double psnr = VaeQuality.meanPsnr(trainer.model(), heldOut, evalImages, 64, manager);
-                    double objectPsnr = VaeQuality.meanObjectPsnr(trainer.model(), heldOut, evalImages, 64, manager);
-                    System.out.printf(Locale.ROOT, "held-out PSNR over %d images: %.2f dB (object pixels: %.2f dB)%n",
-                            evalImages, psnr, objectPsnr);
+                    printHeldOutPsnr("", trainer.model(), world, evalImages, manager);
                 }
             }
         }
@@ -132,12 +128,16 @@ public final class VaeCommand {
 
     private static void evaluate(Path folder, WorldConfig world, int images, NDManager manager) throws IOException {
         try (NDManager m = manager.newSubManager()) {
-            AutoencoderKL vae = AutoencoderKL.load(folder, m);
-            ImagePool heldOut = new ImagePool(new WorldDataset(world, Split.HELD_OUT), images);
-            System.out.printf(Locale.ROOT, "%s: held-out PSNR over %d images: %.2f dB (object pixels: %.2f dB)%n",
-                    folder, images, VaeQuality.meanPsnr(vae, heldOut, images, 64, m),
-                    VaeQuality.meanObjectPsnr(vae, heldOut, images, 64, m));
+            printHeldOutPsnr(folder + ": ", AutoencoderKL.load(folder, m), world, images, m);
         }
+    }
+
+    private static void printHeldOutPsnr(String prefix, AutoencoderKL vae, WorldConfig world, int images,
+                                         NDManager manager) {
+        ImagePool heldOut = new ImagePool(new WorldDataset(world, Split.HELD_OUT), images);
+        System.out.printf(Locale.ROOT, "%sheld-out PSNR over %d images: %.2f dB (object pixels: %.2f dB)%n", prefix,
+                images, VaeQuality.meanPsnr(vae, heldOut, images, 64, manager),
+                VaeQuality.meanObjectPsnr(vae, heldOut, images, 64, manager));
     }
 
     private static void bench(VaeRecipe recipe, ImagePool pool, NDManager manager, int steps) {

@@ -73,6 +73,10 @@ class GenericMarksTest {
         for (int i = 0; i < plain.size(); i++) {
             assertThat(plain.isGeneric(i)).isFalse();
         }
+        // a world image's mask is the dataset's, computed from the pool's own copy of the image
+        for (int i = 0; i < 5; i++) {
+            assertThat(plain.objectMask(i)).isEqualTo(TRAIN.objectMask(i, ImagePool.OBJECT_THRESHOLD));
+        }
         assertThatThrownBy(() -> new ImagePool(TRAIN, 10, 1.5, 7)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("generic-marks");
     }

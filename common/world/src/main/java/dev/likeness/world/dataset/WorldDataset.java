@@ -72,13 +72,24 @@ public final class WorldDataset {
      */
     public byte[] objectMask(long index, int threshold) {
         Drawn d = drawScene(index);
-        byte[] full = renderer.render(d.draw.attributes(), d.draw.layout()).rgb();
-        byte[] background = renderer.renderBackground(d.draw.attributes(), d.draw.layout()).rgb();
-        byte[] mask = new byte[full.length / 3];
+        return objectMask(renderer.render(d.draw.attributes(), d.draw.layout()).rgb(),
+                renderer.renderBackground(d.draw.attributes(), d.draw.layout()).rgb(), threshold);
+    }
+
+    /**
+     * The object mask of an image given its background-only render (both interleaved RGB of the same size), as
+     * {@link #objectMask(long, int)} computes it; for callers that already hold the rendered image.
+     */
+    public static byte[] objectMask(byte[] image, byte[] background, int threshold) {
+        if (image.length != background.length || image.length % 3 != 0) {
+            throw new IllegalArgumentException("image (" + image.length + " bytes) and background (" + background.length
+                    + " bytes) must be RGB images of one size");
+        }
+        byte[] mask = new byte[image.length / 3];
         for (int p = 0; p < mask.length; p++) {
             int diff = 0;
             for (int c = 0; c < 3; c++) {
-                diff += Math.abs((full[p * 3 + c] & 0xff) - (background[p * 3 + c] & 0xff));
+                diff += Math.abs((image[p * 3 + c] & 0xff) - (background[p * 3 + c] & 0xff));
             }
             mask[p] = (byte) (diff > threshold ? 1 : 0);
         }
