@@ -18,10 +18,14 @@ import java.util.Set;
  *
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
- *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 300] [--svdiff-lr 1e-2] [--svdiff-class-images 0]
- *         [--dreambooth-steps 200] [--dreambooth-lr 5e-5] [--dreambooth-text-encoder true|false] [--class-images 16]
- *         [--prior-weight 1] [--steps 25] [--guidance 5] [--threads 1] [--sheets DIR]
+ *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 400] [--svdiff-lr 3e-2] [--svdiff-class-images 0]
+ *         [--dreambooth-steps 200] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false] [--class-images 16]
+ *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--steps 25] [--guidance 5] [--threads 1]
+ *         [--sheets DIR]
  * </pre>
+ * {@code --parts} may also name {@code fit}, a diagnostic that is not run by default: the {@code --fit-method}
+ * recipe tuned without prior preservation, its renders of its own training prompt against the base model's renders
+ * of the class prompt ({@link WorldQuality#trainingPromptFit}).
  * Without folders the bundled world-sd, world-clip and world-dino are extracted into {@code --work} (default: a
  * temporary folder); {@code --models DIR} reads {@code DIR/world-sd}, {@code DIR/world-clip}, {@code DIR/world-dino}.
  * {@code --sheets DIR} writes each set of renders as a contact sheet PNG.
@@ -31,10 +35,11 @@ public final class QualityCommand {
     /** Prior-preservation class images by default (the README demo uses 8; more give a steadier prior). */
     public static final int CLASS_IMAGES = 16;
 
-    private static final Set<String> PARTS = Set.of("captions", "personalization", "prior");
+    private static final Set<String> PARTS = Set.of("captions", "personalization", "prior", "fit");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
-            "dreambooth-text-encoder", "class-images", "prior-weight", "sheets", "steps", "guidance", "threads");
+            "dreambooth-text-encoder", "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
+            "threads");
 
     private QualityCommand() {
     }
@@ -70,6 +75,13 @@ public final class QualityCommand {
                 .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", false))
                 .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
+        String fitMethod = opt.getOrDefault("fit-method", "svdiff");
+        TuningRecipe fitRecipe = switch (fitMethod) {
+            case "svdiff" -> svdiff;
+            case "dreambooth" -> dreambooth;
+            default -> throw new IllegalArgumentException("--fit-method must be svdiff or dreambooth, got '"
+                    + fitMethod + "'");
+        };
 
         long start = System.nanoTime();
         try (WorldQuality q = open(opt, sampling).logTo(log::println)) {
@@ -92,7 +104,11 @@ public final class QualityCommand {
             if (parts.contains("prior")) {
                 prior = log(log, start, q.priorPreservation(subject, dreambooth, classImages));
             }
-            QualityReport report = new QualityReport(sampling, subject, captionScores, fidelity, prior);
+            SubjectFidelity fit = null;
+            if (parts.contains("fit")) {
+                fit = log(log, start, q.trainingPromptFit(subject, fitRecipe));
+            }
+            QualityReport report = new QualityReport(sampling, subject, captionScores, fidelity, prior, fit);
             out.print(report.markdown());
             return report;
         }

@@ -12,9 +12,10 @@ import java.util.Locale;
  *
  * @param fidelity bar 2, or {@code null}
  * @param prior    bar 3, or {@code null}
+ * @param fit      the training-prompt diagnostic ({@link WorldQuality#trainingPromptFit}), or {@code null}
  */
 public record QualityReport(Sampling sampling, Subject subject, List<CaptionScore> captions, SubjectFidelity fidelity,
-                            PriorPreservation prior) {
+                            PriorPreservation prior, SubjectFidelity fit) {
 
     public QualityReport {
         captions = List.copyOf(captions);
@@ -70,6 +71,18 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
             prior(s, "base model", prior.base(), prior.base());
             prior(s, r.method() + " with prior preservation", prior.withPrior(), prior.base());
             prior(s, r.method() + " without prior preservation", prior.withoutPrior(), prior.base());
+        }
+        if (fit != null) {
+            TuningRecipe r = fit.recipe();
+            s.append(String.format(Locale.ROOT, "%n**Diagnostic: the training prompt** (%s, %d steps at lr %s on the 5 "
+                            + "`%s` photos, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
+                            + "subject at all?)%n%n", r.method(), r.steps(), trim(r.learningRate()), subject.id(),
+                    fit.trainSeconds(), fit.base().images()));
+            s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
+            row(s, "base model, \"" + subject.classPrompt() + "\"", fit.base());
+            row(s, r.method() + ", its training prompt", fit.tuned());
+            s.append(String.format(Locale.ROOT, "| change | %+.3f | %+.3f | %+.3f | %+.3f |%n", fit.clipIMargin(),
+                    fit.dinoMargin(), fit.clipTChange(), fit.tuned().div() - fit.base().div()));
         }
         return s.toString();
     }

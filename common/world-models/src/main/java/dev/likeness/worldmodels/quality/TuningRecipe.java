@@ -68,6 +68,11 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda);
     }
 
+    /** The instance prompt the runs train on, "a photo of sks vase" for identifier "sks" and class noun "vase". */
+    static String instancePrompt(String identifier, String classNoun) {
+        return "a photo of " + identifier + " " + classNoun;
+    }
+
     /**
      * The training config: instance prompt {@code "a photo of {id} <noun>"} with the fixed identifier, at
      * {@code resolution}; with a class prompt, prior preservation on {@code classImages} images (weight
@@ -76,7 +81,7 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     TrainingConfig config(Path baseFolder, String identifier, String classNoun, String classPrompt, int classImages,
                           int resolution) {
         TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(baseFolder)
-                .instancePrompt("a photo of {id} " + classNoun).classNoun(classNoun).resolution(resolution)
+                .instancePrompt(instancePrompt("{id}", classNoun)).classNoun(classNoun).resolution(resolution)
                 .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier)
                 .trainTextEncoder(trainTextEncoder);
         if (method.equals("svdiff")) {

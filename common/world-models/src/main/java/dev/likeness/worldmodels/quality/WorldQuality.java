@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -53,6 +54,8 @@ public final class WorldQuality implements AutoCloseable {
     private static final int ENCODER_BATCH = 64;
     /** Base of the class-image seeds (apart from the evaluation seeds). */
     private static final long CLASS_IMAGE_SEED = 1_000;
+    /** Renders of the training prompt in {@link #trainingPromptFit} (one contact-sheet row). */
+    static final int FIT_RENDERS = 2 * SEEDS_PER_PROMPT;
 
     private final Path baseFolder;
     private final Sampling sampling;
@@ -211,6 +214,40 @@ public final class WorldQuality implements AutoCloseable {
         double seconds = (System.nanoTime() - start) / 1e9;
         sheet(recipe.method() + "-subject-prompts", tunedRenders);
         return new SubjectFidelity(recipe, seconds, base, scores(tunedRenders, classPrompts, photos));
+    }
+
+    // ---- a diagnostic for bar 2: did the tuning learn the subject at all? ----
+
+    /**
+     * Tunes {@code recipe} on the subject's photos without prior preservation and renders its own training prompt
+     * ("a photo of sks vase", {@link #FIT_RENDERS} seeds), against the base model's renders of the class prompt
+     * ("a photo of a vase", same seeds), both scored against the photos. Bar 2 asks the tuned model to carry the
+     * subject into new scenes; this asks whether it learnt the subject in the first place. With sheets on, writes
+     * {@code <method>-training-prompt.png}: the photos, the base renders, the tuned renders.
+     */
+    public SubjectFidelity trainingPromptFit(Subject subject, TuningRecipe recipe) throws IOException {
+        List<RgbImage> photos = photos(subject);
+        TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size());
+        String trainingPrompt = TuningRecipe.instancePrompt(IDENTIFIER, subject.classNoun());
+        List<RgbImage> baseRenders;
+        try (StableDiffusionModel base = StableDiffusionModel.load(baseFolder)) {
+            baseRenders = new PromptRenderer(base, sampling).render(subject.classPrompt(), FIT_RENDERS, 0);
+        }
+        long start = System.nanoTime();
+        List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, List.of(), log,
+                (tuned, result) -> new PromptRenderer(tuned, sampling).render(trainingPrompt, FIT_RENDERS, 0));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<RgbImage> sheet = new ArrayList<>(photos);
+        // the photos fill the first row(s), padded with the first photo
+        sheet.addAll(Collections.nCopies((FIT_RENDERS - photos.size() % FIT_RENDERS) % FIT_RENDERS, photos.get(0)));
+        sheet.addAll(baseRenders);
+        sheet.addAll(tunedRenders);
+        sheet(recipe.method() + "-training-prompt", sheet);
+        // scores() reads one text prompt per SEEDS_PER_PROMPT renders
+        int prompts = FIT_RENDERS / SEEDS_PER_PROMPT;
+        return new SubjectFidelity(recipe, seconds,
+                scores(baseRenders, Collections.nCopies(prompts, subject.classPrompt()), photos),
+                scores(tunedRenders, Collections.nCopies(prompts, trainingPrompt), photos));
     }
 
     // ---- bar 3: prior preservation ----

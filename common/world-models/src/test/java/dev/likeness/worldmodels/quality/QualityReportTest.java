@@ -26,8 +26,9 @@ class QualityReportTest {
         PriorPreservation p = new PriorPreservation(TuningRecipe.dreambooth(), 16,
                 new PriorPreservation.Run(0.30, 0.2, Double.NaN, 0), new PriorPreservation.Run(0.32, 0.2, 0.6, 50),
                 new PriorPreservation.Run(0.55, 0.1, 0.7, 40));
-        String md = new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut, ceiling), f, p)
-                .markdown();
+        String md = new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut, ceiling), f, p,
+                new SubjectFidelity(SVDIFF, 30, new SubjectScores(0.3, 0.5, 0.2, 0.3, 8),
+                        new SubjectScores(0.45, 0.58, 0.25, 0.2, 8))).markdown();
         assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
                 .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
@@ -35,7 +36,12 @@ class QualityReportTest {
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
                 .contains("dreambooth, 200 steps at lr 0.0002, 16 class images of \"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
-                .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |");
+                .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
+                .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
+                .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 |")
+                .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 |");
+        assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut), null, null, null)
+                .markdown()).doesNotContain("Diagnostic").doesNotContain("Personalization");
         assertThat(QualityBars.captionsMet(heldOut)).isFalse();
         assertThat(QualityBars.captionsMet(ceiling)).isTrue();
         assertThat(QualityBars.personalizationMet(f)).isTrue();
@@ -66,6 +72,8 @@ class QualityReportTest {
                 .hasMessageContaining("--dreambooth-text-encoder must be true or false, got 'yes'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--prior-weight", "-1"), sink, sink))
                 .hasMessageContaining("prior-preservation weight must be a finite number >= 0 but is -1");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--parts", "fit", "--fit-method", "lora"), sink, sink))
+                .hasMessageContaining("--fit-method must be svdiff or dreambooth, got 'lora'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--sd", "x"), sink, sink))
                 .hasMessageContaining("--clip is missing");
         assertThatThrownBy(() -> new TuningRecipe("svdiff", 0, 1e-2f, 7)).hasMessageContaining("steps");
