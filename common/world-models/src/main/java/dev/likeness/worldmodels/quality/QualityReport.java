@@ -49,12 +49,8 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
                     subject.id(), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
                     trim(QualityBars.CLIP_I_MARGIN), trim(QualityBars.CLIP_T_DROP),
                     QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
-            s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
-            row(s, "base model, \"a " + subject.classNoun() + " …\"", fidelity.base());
-            row(s, r.method() + ", \"a " + WorldQuality.IDENTIFIER + " " + subject.classNoun() + " …\"",
-                    fidelity.tuned());
-            s.append(String.format(Locale.ROOT, "| margin | %+.3f | %+.3f | %+.3f | %+.3f |%n", fidelity.clipIMargin(),
-                    fidelity.dinoMargin(), fidelity.clipTChange(), fidelity.tuned().div() - fidelity.base().div()));
+            scoreTable(s, fidelity, "base model, \"a " + subject.classNoun() + " …\"",
+                    r.method() + ", \"a " + WorldQuality.IDENTIFIER + " " + subject.classNoun() + " …\"", "margin");
         }
         if (prior != null) {
             TuningRecipe r = prior.recipe();
@@ -78,13 +74,20 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
                             + "`%s` photos, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
                             + "subject at all?)%n%n", r.method(), r.steps(), trim(r.learningRate()), subject.id(),
                     fit.trainSeconds(), fit.base().images()));
-            s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
-            row(s, "base model, \"" + subject.classPrompt() + "\"", fit.base());
-            row(s, r.method() + ", its training prompt", fit.tuned());
-            s.append(String.format(Locale.ROOT, "| change | %+.3f | %+.3f | %+.3f | %+.3f |%n", fit.clipIMargin(),
-                    fit.dinoMargin(), fit.clipTChange(), fit.tuned().div() - fit.base().div()));
+            scoreTable(s, fit, "base model, \"" + subject.classPrompt() + "\"", r.method() + ", its training prompt",
+                    "change");
         }
         return s.toString();
+    }
+
+    // base and tuned scores, one row each, and a row of tuned minus base named differenceName
+    private static void scoreTable(StringBuilder s, SubjectFidelity f, String baseName, String tunedName,
+                                   String differenceName) {
+        s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
+        row(s, baseName, f.base());
+        row(s, tunedName, f.tuned());
+        s.append(String.format(Locale.ROOT, "| %s | %+.3f | %+.3f | %+.3f | %+.3f |%n", differenceName,
+                f.clipIMargin(), f.dinoMargin(), f.clipTChange(), f.tuned().div() - f.base().div()));
     }
 
     private static void row(StringBuilder s, String name, SubjectScores v) {

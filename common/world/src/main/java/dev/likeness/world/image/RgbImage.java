@@ -26,7 +26,6 @@ public final class RgbImage {
         this.rgb = rgb;
     }
 
-    /** Wraps a copy of {@code rgb} ({@code [height, width, 3]}). */
     /**
      * The square image whose pixel (x, y) is the mean, rounded half up, of the {@code factor}² block at
      * ({@code x·factor}, {@code y·factor}) of {@code argb}: packed {@code 0xRRGGBB} pixels of a {@code bigSide}²
@@ -64,6 +63,7 @@ public final class RgbImage {
         return of(size, size, out);
     }
 
+    /** Wraps a copy of {@code rgb} ({@code [height, width, 3]}). */
     public static RgbImage of(int width, int height, byte[] rgb) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive but is " + width + "x" + height);
