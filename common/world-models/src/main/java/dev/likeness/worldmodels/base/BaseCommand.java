@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  *      [--preview PNG] [--look-names 0.3]
  * </pre>
  *
- * The UNet's {@code sample_size} follows the VAE's latent side (8 for the shipped factor-4 VAE, 16 for a factor-2
+ * The UNet's {@code sample_size} follows the VAE's latent side (16 for the shipped factor-2 VAE, 8 for a factor-4
  * one). {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
  * starts from the weights of an existing world-sd folder (e.g. the shipped one) with a fresh optimizer.
  * The latent pool is encoded once and kept in the checkpoint folder; {@code loss.csv} there gets one line per 50
@@ -111,7 +111,7 @@ public final class BaseCommand {
     }
 
     // --arch channels,hidden,layersPerBlock,textLayers (default: the shipped shapes)
-    // the UNet's sample_size follows the VAE's latents (8 for the shipped factor-4 VAE)
+    // the UNet's sample_size follows the VAE's latents (16 for the shipped factor-2 VAE)
     private static BaseModelArchitecture architecture(Map<String, String> o, int latentSide) {
         if (!o.containsKey("arch")) {
             return BaseModelArchitecture.worldSd(latentSide);

@@ -5,7 +5,7 @@ import dev.likeness.engine.model.clip.ClipTextConfig;
 import dev.likeness.engine.model.unet.UNetConfig;
 
 /**
- * The shapes of the world base model: a UNet over 8×8×4 latents (the world VAE's 32×32 images) and a CLIP text
+ * The shapes of the world base model: a UNet over 16×16×4 latents (the world VAE's 32×32 images) and a CLIP text
  * encoder over the world tokenizer's 1024 ids, trained jointly from random initialisation.
  *
  * @param unet        {@code UNet2DConditionModel}; {@code cross_attention_dim} equals the text encoder's hidden size
@@ -24,14 +24,15 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
 
     /**
      * The shipped world-sd shapes: UNet block_out_channels [64, 128], cross-attention at both levels (colour and
-     * position must reach the 8×8 level), one resnet per level, 4 heads; CLIP hidden 128, 3 layers, 4 heads,
-     * 32 positions (the world-sd tokenizer pads prompts to {@link WorldSdFolder#MAX_PROMPT_TOKENS}).
+     * position must reach the lower level), one resnet per level, 4 heads; CLIP hidden 128, 3 layers, 4 heads,
+     * 32 positions (the world-sd tokenizer pads prompts to {@link WorldSdFolder#MAX_PROMPT_TOKENS}); sample_size 16,
+     * the shipped factor-2 VAE's latent side on 32 px images.
      */
     public static BaseModelArchitecture worldSd() {
-        return worldSd(8);
+        return worldSd(16);
     }
 
-    /** The world-sd shapes for latents of side {@code sampleSize} (16 for a factor-2 VAE on 32 px images). */
+    /** The world-sd shapes for latents of side {@code sampleSize} (16 for the shipped factor-2 VAE, 8 for factor 4). */
     public static BaseModelArchitecture worldSd(int sampleSize) {
         return of(64, 128, 1, 3, sampleSize);
     }
@@ -50,8 +51,8 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
     }
 
     /**
-     * As {@link #of(int, int, int, int)} for latents of side {@code sampleSize} (the UNet's {@code sample_size}: 8
-     * for the shipped factor-4 VAE on 32 px images, 16 for a factor-2 VAE).
+     * As {@link #of(int, int, int, int)} for latents of side {@code sampleSize} (the UNet's {@code sample_size}: 16
+     * for the shipped factor-2 VAE on 32 px images, 8 for a factor-4 VAE).
      */
     public static BaseModelArchitecture of(int channels, int hidden, int layersPerBlock, int textLayers,
                                            int sampleSize) {

@@ -46,7 +46,10 @@ public record VaeRecipe(List<Integer> blockOutChannels, int normNumGroups, int l
         }
     }
 
-    /** The default world's VAE: 32×32×3 → 8×8×4. */
+    /**
+     * The first world VAE's recipe, 32×32×3 → 8×8×4. The shipped VAE is this with {@code --channels 32,64
+     * --object-weight 10 --generic-marks 0.3} (factor 2; {@code bundle/world-sd/vae/TRAINING.md}).
+     */
     public static VaeRecipe world() {
         return new VaeRecipe(List.of(32, 64, 64), 16, 4, true, 32, 16, 2000, 1e-3f, 100, 0f, 1e-6f, 1f, 1f, 20260508L,
                 1f);

@@ -84,10 +84,10 @@ class BaseModelTrainerTest {
 
     @Test
     void architectureSampleSizeFollowsTheLatentSide() {
-        assertThat(BaseModelArchitecture.worldSd().unet().toJson().toString()).contains("\"sample_size\":8");
-        BaseModelArchitecture factorTwo = BaseModelArchitecture.of(64, 128, 1, 3, 16);
-        assertThat(factorTwo.unet().toJson().toString()).contains("\"sample_size\":16");
-        assertThat(factorTwo.textEncoder()).isEqualTo(BaseModelArchitecture.worldSd().textEncoder());
+        assertThat(BaseModelArchitecture.worldSd().unet().toJson().toString()).contains("\"sample_size\":16");
+        BaseModelArchitecture factorFour = BaseModelArchitecture.of(64, 128, 1, 3, 8);
+        assertThat(factorFour.unet().toJson().toString()).contains("\"sample_size\":8");
+        assertThat(factorFour.textEncoder()).isEqualTo(BaseModelArchitecture.worldSd().textEncoder());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.likeness.world.subject;
 
-import dev.likeness.world.dataset.SceneSampler;
 import dev.likeness.world.dataset.Seeds;
 import dev.likeness.world.render.Placement;
 import dev.likeness.world.render.SceneLayout;
@@ -18,15 +17,19 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic photos of a subject, varied the way a user's phone photos would be: each on a different
- * background, in a different spot, turned and mirrored differently, one of them from farther away (small). Photo 0
- * is a large, centred "portrait".
+ * Deterministic photos of a subject, varied the way a user's phone photos would be: close-ups, each on a different
+ * background, a little off centre, turned and mirrored differently. Their captions call the subject large and in the
+ * middle.
  */
 public final class SubjectPhotos {
 
     /** Photos per subject in the bundled sets (DreamBooth works from 3–5). */
     public static final int COUNT = 5;
     private static final long SEED = 0x5B1EC7L;
+    /** Half the subject's extent, fraction of the side: about 3.5× the area of a large object in a base scene. */
+    static final double MIN_RADIUS = 0.37;
+    static final double MAX_RADIUS = 0.42;
+    private static final double CENTRE_JITTER = 0.04;
 
     private SubjectPhotos() {
     }
@@ -53,13 +56,15 @@ public final class SubjectPhotos {
 
     private static SubjectPhoto photo(Subject subject, int index, Background background, SceneRenderer renderer) {
         SplittableRandom rng = new SplittableRandom(Seeds.mix(SEED, subject.ordinal(), index));
-        Size size = index == 3 ? Size.SMALL : Size.LARGE;
-        Horizontal h = index == 0 ? Horizontal.CENTER : Horizontal.values()[rng.nextInt(3)];
-        Vertical v = index == 0 ? Vertical.MIDDLE : Vertical.values()[rng.nextInt(3)];
-        ObjectAttributes object = subject.at(size, h, v);
-        Placement p = SceneSampler.place(rng, object);
+        ObjectAttributes object = subject.at(Size.LARGE, Horizontal.CENTER, Vertical.MIDDLE);
+        // Close-ups: the subject fills most of the frame, as in the photo sets DreamBooth was made for. With the
+        // scene sampler's large size (radius 0.19-0.23) the background dominates a squared-error loss and tuning
+        // learns the backgrounds instead of the subject (docs/world.md, "Close-ups confirm it").
+        double x = 0.5 + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double y = 0.5 + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double radius = rng.nextDouble(MIN_RADIUS, MAX_RADIUS);
         // Poses differ by photo: a turn of up to ±20° and every other photo mirrored.
-        Placement posed = new Placement(p.x(), p.y(), p.radius(), rng.nextDouble(-0.35, 0.35), index % 2 == 1);
+        Placement posed = new Placement(x, y, radius, rng.nextDouble(-0.35, 0.35), index % 2 == 1);
         SceneAttributes scene = new SceneAttributes(background, object, null);
         SceneLayout layout = new SceneLayout(posed, null, rng.nextLong());
         return new SubjectPhoto(subject, index, renderer.render(scene, layout), scene, layout);

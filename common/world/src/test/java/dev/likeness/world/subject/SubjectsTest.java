@@ -59,8 +59,7 @@ class SubjectsTest {
             List<SubjectPhoto> again = SubjectPhotos.generate(s, 64);
             assertThat(photos).hasSize(SubjectPhotos.COUNT);
             Set<Object> backgrounds = new HashSet<>();
-            Set<Object> spots = new HashSet<>();
-            Set<Object> sizes = new HashSet<>();
+            Set<Object> poses = new HashSet<>();
             for (int i = 0; i < photos.size(); i++) {
                 SubjectPhoto p = photos.get(i);
                 assertThat(p.image()).isEqualTo(again.get(i).image());
@@ -68,8 +67,13 @@ class SubjectsTest {
                 assertThat(p.caption("sks")).startsWith("a sks " + s.classNoun() + " ");
                 assertThat(p.caption("")).startsWith("a " + s.classNoun() + " ");
                 backgrounds.add(p.attributes().background());
-                spots.add(p.attributes().primary().horizontal() + "/" + p.attributes().primary().vertical());
-                sizes.add(p.attributes().primary().size());
+                // close-ups: large, near the centre, in varied poses
+                var place = p.layout().primary();
+                assertThat(place.radius()).isBetween(SubjectPhotos.MIN_RADIUS, SubjectPhotos.MAX_RADIUS);
+                assertThat(Math.abs(place.x() - 0.5)).isLessThanOrEqualTo(0.04);
+                assertThat(Math.abs(place.y() - 0.5)).isLessThanOrEqualTo(0.04);
+                assertThat(p.caption("sks")).endsWith(", in the center");
+                poses.add(Math.round(place.rotation() * 10) + "/" + place.mirrored());
                 for (int j = 0; j < i; j++) {
                     assertThat(p.image().meanAbsDifference(photos.get(j).image())).as(s + " photos " + j + ", " + i)
                             .isGreaterThan(20);
@@ -77,8 +81,7 @@ class SubjectsTest {
                 sheet.add(p.image());
             }
             assertThat(backgrounds).hasSize(SubjectPhotos.COUNT);
-            assertThat(spots.size()).isGreaterThanOrEqualTo(3);
-            assertThat(sizes).hasSize(2);
+            assertThat(poses.size()).isGreaterThanOrEqualTo(4);
             assertThat(s.instancePrompt("sks")).isEqualTo("a photo of sks " + s.classNoun());
         }
         Path dir = Path.of("target", "world-sheets");
