@@ -42,6 +42,16 @@ class SubmitCommandTest {
         assertThat(job.evaluation().seeds()).containsExactly(0L, 1L);
         assertThat(job.evaluation().sampler().steps()).isEqualTo(3);
         assertThat(job.stages()).containsExactly(Stage.PRIOR, Stage.TRAIN, Stage.EVALUATE);
+        assertThat(job.hyperParameters().trainTextEncoder()).isFalse();
+    }
+
+    @Test
+    void trainTextEncoderReachesTheHyperParameters() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--method", "dreambooth",
+                "--train-text-encoder");
+        PersonalizationJob job = Messages.normalize(cmd.job("j5", SubmitCommand.method(cmd.method), MODEL, IMAGES));
+        assertThat(job.method()).isEqualTo(Method.DREAMBOOTH);
+        assertThat(job.hyperParameters().trainTextEncoder()).isTrue();
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 400] [--svdiff-lr 3e-2] [--svdiff-class-images 0]
- *         [--dreambooth-steps 200] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false] [--class-images 16]
+ *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false] [--class-images 16]
  *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--steps 25] [--guidance 5] [--threads 1]
  *         [--sheets DIR]
  * </pre>
@@ -72,7 +72,7 @@ public final class QualityCommand {
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
-                .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", false))
+                .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", TuningRecipe.dreambooth().trainTextEncoder()))
                 .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
         String fitMethod = opt.getOrDefault("fit-method", "svdiff");

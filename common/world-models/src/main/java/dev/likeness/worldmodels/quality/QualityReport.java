@@ -54,11 +54,12 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         }
         if (prior != null) {
             TuningRecipe r = prior.recipe();
-            s.append(String.format(Locale.ROOT, "%n**3. Prior preservation works** (%s, %d steps at lr %s, %d class "
+            s.append(String.format(Locale.ROOT, "%n**3. Prior preservation works** (%s%s, %d steps at lr %s, %d class "
                             + "images of \"%s\" from the base model, prior weight λ = %s; PRES = DINO of \"a %s …\" "
                             + "renders to the photos, lower = less leakage; bar: with prior ≤ base + %s, without prior "
                             + "≥ with prior + %s, both runs' DINO of \"a %s %s …\" ≥ base + %s) — **%s**%n%n",
-                    r.method(), r.steps(), trim(r.learningRate()), prior.classImages(), subject.classPrompt(),
+                    r.method(), trainedParts(r), r.steps(), trim(r.learningRate()), prior.classImages(),
+                    subject.classPrompt(),
                     trim(r.priorWeight()), subject.classNoun(), trim(QualityBars.PRES_WITH_PRIOR),
                     trim(QualityBars.PRES_LEAKAGE), WorldQuality.IDENTIFIER, subject.classNoun(),
                     trim(QualityBars.DINO_MARGIN), QualityBars.priorPreservationMet(prior) ? "met" : "not met"));
@@ -70,14 +71,20 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         }
         if (fit != null) {
             TuningRecipe r = fit.recipe();
-            s.append(String.format(Locale.ROOT, "%n**Diagnostic: the training prompt** (%s, %d steps at lr %s on the 5 "
-                            + "`%s` photos, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
-                            + "subject at all?)%n%n", r.method(), r.steps(), trim(r.learningRate()), subject.id(),
+            s.append(String.format(Locale.ROOT, "%n**Diagnostic: the training prompt** (%s%s, %d steps at lr %s on the "
+                            + "5 `%s` photos, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
+                            + "subject at all?)%n%n", r.method(), trainedParts(r), r.steps(), trim(r.learningRate()),
+                    subject.id(),
                     fit.trainSeconds(), fit.base().images()));
             scoreTable(s, fit, "base model, \"" + subject.classPrompt() + "\"", r.method() + ", its training prompt",
                     "change");
         }
         return s.toString();
+    }
+
+    // what a DreamBooth run trains besides the UNet; empty for a frozen text encoder
+    private static String trainedParts(TuningRecipe r) {
+        return r.trainTextEncoder() ? " with the text encoder" : "";
     }
 
     // base and tuned scores, one row each, and a row of tuned minus base named differenceName

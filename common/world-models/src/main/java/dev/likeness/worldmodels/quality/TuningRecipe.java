@@ -43,11 +43,15 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     /**
-     * DreamBooth (whole UNet): 200 steps at 2e-4. Measured on the provisional world-sd: at the main job's 5e-5 neither
-     * run moved PRES (+0.014 with prior, +0.001 without), at 2e-4 the runs separate (−0.061 with, +0.024 without).
+     * DreamBooth: 400 steps at 2e-4, the whole UNet and the text encoder. Measured on the shipped 16×16 world-sd with
+     * the close-up photos (docs/world.md): with a frozen text encoder the runs with prior preservation did not learn
+     * the subject (200 × 2e-4, 400 × 1e-4, 400 × 2e-4, 800 × 1e-4: DINO of "a sks vase …" at or below the base
+     * model's). The world text encoder never saw the identifier, so "a photo of sks vase" and the class prompt "a photo
+     * of a vase" hardly differ for the UNet until the text encoder learns the identifier; 400 × 1e-4 with the text
+     * encoder was still too little.
      */
     public static TuningRecipe dreambooth() {
-        return new TuningRecipe("dreambooth", 200, 2e-4f, 7);
+        return new TuningRecipe("dreambooth", 400, 2e-4f, 7, true, 1f);
     }
 
     public TuningRecipe withSteps(int newSteps) {

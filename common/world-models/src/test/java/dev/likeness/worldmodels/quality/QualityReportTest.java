@@ -34,7 +34,8 @@ class QualityReportTest {
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
                 .contains("svdiff, 400 steps at lr 0.03")
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
-                .contains("dreambooth, 200 steps at lr 0.0002, 16 class images of \"a photo of a vase\"")
+                .contains("dreambooth with the text encoder, 400 steps at lr 0.0002, 16 class images of "
+                        + "\"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
                 .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
