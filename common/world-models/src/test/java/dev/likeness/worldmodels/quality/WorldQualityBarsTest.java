@@ -46,9 +46,9 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    @Disabled("bar not met yet (world-sd step 2,200, world-clip step 1,300): held-out renders class 17.2 %, colour "
-            + "17.2 % (train-split renders 18.8 % / 28.1 %); the judge's own ceiling on the real held-out images is "
-            + "class 10.9 % (chance: 12.5 %), colour 85.9 %, so the world CLIP cannot recognise classes yet either")
+    @Disabled("bar not met yet (16x16 world-sd, 3,600 steps; world-clip step 1,300): held-out renders class 15.6 %, "
+            + "colour 75.0 %; the judge's own ceiling on the real held-out images is class 10.9 % (chance: 12.5 %), "
+            + "colour 85.9 %, so the world CLIP cannot recognise classes yet either (docs/world.md)")
     void baseModelDrawsClassAndColourOfHeldOutCaptions() throws IOException {
         CaptionScore s = quality.renderedCaptions(Split.HELD_OUT, CAPTIONS);
         System.out.println("held-out captions: " + s.accuracy());

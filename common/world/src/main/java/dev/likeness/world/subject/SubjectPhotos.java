@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * Deterministic photos of a subject, varied the way a user's phone photos would be: close-ups, each on a different
- * background, a little off centre, turned and mirrored differently. Their captions call the subject large and in the
- * middle.
+ * background, a little off centre, turned and mirrored differently. Their captions place the subject in the center.
  */
 public final class SubjectPhotos {
 
