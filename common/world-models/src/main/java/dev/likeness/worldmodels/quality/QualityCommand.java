@@ -20,8 +20,8 @@ import java.util.Set;
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 400] [--svdiff-lr 3e-2] [--svdiff-class-images 0]
  *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false] [--class-images 16]
- *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--steps 25] [--guidance 5] [--threads 1]
- *         [--sheets DIR]
+ *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--tuning-seed 7] [--steps 25] [--guidance 5]
+ *         [--threads 1] [--sheets DIR]
  * </pre>
  * {@code --parts} may also name {@code fit}, a diagnostic that is not run by default: the {@code --fit-method}
  * recipe tuned without prior preservation, its renders of its own training prompt against the base model's renders
@@ -39,7 +39,7 @@ public final class QualityCommand {
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
             "dreambooth-text-encoder", "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
-            "threads");
+            "threads", "tuning-seed");
 
     private QualityCommand() {
     }
@@ -67,13 +67,16 @@ public final class QualityCommand {
         }
         int captions = intOpt(opt, "captions", 64);
         Subject subject = Subject.ofId(opt.getOrDefault("subject", Subject.SPIRAL_VASE.id()));
+        long tuningSeed = intOpt(opt, "tuning-seed", (int) TuningRecipe.svdiff().seed());
         TuningRecipe svdiff = TuningRecipe.svdiff().withSteps(intOpt(opt, "svdiff-steps", TuningRecipe.svdiff().steps()))
-                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()));
+                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()))
+                .withSeed(tuningSeed);
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
                 .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", TuningRecipe.dreambooth().trainTextEncoder()))
-                .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
+                .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()))
+                .withSeed(tuningSeed);
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
         String fitMethod = opt.getOrDefault("fit-method", "svdiff");
         TuningRecipe fitRecipe = switch (fitMethod) {

@@ -58,6 +58,11 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight);
     }
 
+    /** The same run with another seed (noise, timesteps, data order): how much of a margin is this seed's. */
+    public TuningRecipe withSeed(long newSeed) {
+        return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight);
+    }
+
     public TuningRecipe withLearningRate(float lr) {
         return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight);
     }

@@ -69,6 +69,10 @@ class QualityReportTest {
                 .hasMessageContaining("unknown part 'speed'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-steps", "many"), sink, sink))
                 .hasMessageContaining("--svdiff-steps must be an integer");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--tuning-seed", "lucky"), sink, sink))
+                .hasMessageContaining("--tuning-seed must be an integer");
+        assertThat(TuningRecipe.dreambooth().withSeed(8)).isEqualTo(new TuningRecipe("dreambooth", 400, 2e-4f, 8,
+                true, 1f));
         assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder", "yes"), sink, sink))
                 .hasMessageContaining("--dreambooth-text-encoder must be true or false, got 'yes'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--prior-weight", "-1"), sink, sink))
