@@ -67,16 +67,19 @@ public final class QualityCommand {
         }
         int captions = intOpt(opt, "captions", 64);
         Subject subject = Subject.ofId(opt.getOrDefault("subject", Subject.SPIRAL_VASE.id()));
-        long tuningSeed = intOpt(opt, "tuning-seed", (int) TuningRecipe.svdiff().seed());
         TuningRecipe svdiff = TuningRecipe.svdiff().withSteps(intOpt(opt, "svdiff-steps", TuningRecipe.svdiff().steps()))
-                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()))
-                .withSeed(tuningSeed);
+                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()));
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
                 .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", TuningRecipe.dreambooth().trainTextEncoder()))
-                .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()))
-                .withSeed(tuningSeed);
+                .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
+        if (opt.containsKey("tuning-seed")) {
+            // one seed for both tunings; without the option each recipe keeps its own
+            long seed = intOpt(opt, "tuning-seed", 0);
+            svdiff = svdiff.withSeed(seed);
+            dreambooth = dreambooth.withSeed(seed);
+        }
         int classImages = intOpt(opt, "class-images", CLASS_IMAGES);
         String fitMethod = opt.getOrDefault("fit-method", "svdiff");
         TuningRecipe fitRecipe = switch (fitMethod) {

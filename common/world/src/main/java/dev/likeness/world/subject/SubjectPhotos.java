@@ -28,7 +28,8 @@ public final class SubjectPhotos {
     /** Half the subject's extent, fraction of the side: about 3.5× the area of a large object in a base scene. */
     static final double MIN_RADIUS = 0.37;
     static final double MAX_RADIUS = 0.42;
-    private static final double CENTRE_JITTER = 0.04;
+    /** Largest offset of the subject's centre from the image centre, fraction of the side. */
+    static final double CENTRE_JITTER = 0.04;
 
     private SubjectPhotos() {
     }

@@ -70,8 +70,8 @@ class SubjectsTest {
                 // close-ups: large, near the centre, in varied poses
                 var place = p.layout().primary();
                 assertThat(place.radius()).isBetween(SubjectPhotos.MIN_RADIUS, SubjectPhotos.MAX_RADIUS);
-                assertThat(Math.abs(place.x() - 0.5)).isLessThanOrEqualTo(0.04);
-                assertThat(Math.abs(place.y() - 0.5)).isLessThanOrEqualTo(0.04);
+                assertThat(Math.abs(place.x() - 0.5)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
+                assertThat(Math.abs(place.y() - 0.5)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
                 assertThat(p.caption("sks")).endsWith(", in the center");
                 poses.add(Math.round(place.rotation() * 10) + "/" + place.mirrored());
                 for (int j = 0; j < i; j++) {
