@@ -72,9 +72,13 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "learning rate (default: the method's)")
     Double learningRate;
 
-    @Option(names = "--train-text-encoder", description = "DreamBooth/LoRA: also tune the text encoder (needed "
+    @Option(names = "--train-text-encoder", description = "DreamBooth/SVDiff/LoRA: also tune the text encoder (needed "
             + "when the text encoder has never seen the identifier, as on the default world)")
     Boolean trainTextEncoder;
+
+    @Option(names = "--text-encoder-lr", description = "with --train-text-encoder: the text encoder's learning rate "
+            + "(default: --lr)")
+    Double textEncoderLearningRate;
 
     @Option(names = "--resolution", description = "training and evaluation resolution (default: 512)")
     Integer resolution;
@@ -204,7 +208,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
     PersonalizationJob job(String id, Method m, String modelUri, List<String> uris) {
         HyperParameters hp = new HyperParameters(steps, learningRate, null, null, resolution, seed, null, null, null,
-                null, trainTextEncoder, checkpointEvery, progressEvery, null, null, null);
+                null, trainTextEncoder, textEncoderLearningRate, checkpointEvery, progressEvery, null, null, null);
         PriorPreservation pp = prior == null && classImages == null && priorSteps == null && classPrompt == null
                 && guidance == null ? null
                 : new PriorPreservation(prior, classPrompt, classImages, null,

@@ -71,6 +71,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--offset-noise", defaultValue = "0") float offsetNoise;
     @Option(names = "--train-text-encoder", description = "DreamBooth/SVDiff/LoRA: also tune the text encoder")
     boolean trainTextEncoder;
+    @Option(names = "--text-encoder-lr", description = "with --train-text-encoder: the text encoder's learning rate "
+            + "(DreamBooth weights, SVDiff spectral shifts, LoRA adapters; default: --lr)")
+    Float textEncoderLr;
     @Option(names = "--fp16", description = "write full-model artifacts in float16") boolean fp16;
     @Option(names = "--optimizer-state", description = "AdamW moment storage: fp32 (8 bytes per trained value, "
             + "default), fp16 (4) or int8 (8-bit blockwise, ~2)")
@@ -108,6 +111,10 @@ public final class TrainCommand implements Callable<Integer> {
         Methods.byId(method); // fail fast on an unknown method, listing the valid ones
         String classPromptResolved = classPrompt != null ? classPrompt
                 : classNoun != null && (classImages != null || numClassImages > 0) ? "a photo of " + classNoun : null;
+        if (textEncoderLr != null && !trainTextEncoder) {
+            throw new IllegalArgumentException("--text-encoder-lr needs --train-text-encoder: without it the text"
+                    + " encoder is frozen and the rate would be ignored");
+        }
         Path ckpt = checkpointDir != null ? checkpointDir : output.resolve("checkpoints");
         TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(model).instanceImages(images)
                 .instancePrompt(instancePrompt).classNoun(classNoun).classPrompt(classPromptResolved)
@@ -115,13 +122,17 @@ public final class TrainCommand implements Callable<Integer> {
                 .resolution(resolution).maxSteps(steps).batchSize(batchSize).gradientAccumulation(gradAccum).seed(seed)
                 .lrSchedule(LearningRateScheduleKind.fromId(lrSchedule)).lrWarmupSteps(lrWarmup)
                 .maxGradNorm(maxGradNorm).snrGamma(snrGamma).offsetNoise(offsetNoise)
-                .trainTextEncoder(trainTextEncoder).saveFp16(fp16).loraRank(rank).numVectors(numVectors)
+                .trainTextEncoder(trainTextEncoder).textEncoderLearningRate(textEncoderLr).saveFp16(fp16).loraRank(rank).numVectors(numVectors)
                 .initializerToken(initializerToken != null ? initializerToken : classNoun)
                 .checkpointEvery(checkpointEvery).checkpointDir(checkpointEvery > 0 || resume ? ckpt : null)
                 .validationPrompt(validationPrompt).validationEvery(validationEvery).unmixWeight(unmixWeight)
                 .optimizerStatePrecision(optimizerStatePrecision(optimizerState, fp16OptimizerState));
         if (lr != null) {
             b.learningRate(lr);
+            if (method.equals(SvdiffMethod.ID)) {
+                // SVDiff's trained values are the spectral shifts; the trainer service maps a job's rate the same way
+                b.spectralShiftLearningRate(lr);
+            }
         }
         if (cutMixImages != null) {
             if (!method.equals(SvdiffMethod.ID) || classNoun == null || cutMixClassNoun == null) {

@@ -52,6 +52,19 @@ class SubmitCommandTest {
         PersonalizationJob job = Messages.normalize(cmd.job("j5", SubmitCommand.method(cmd.method), MODEL, IMAGES));
         assertThat(job.method()).isEqualTo(Method.DREAMBOOTH);
         assertThat(job.hyperParameters().trainTextEncoder()).isTrue();
+        assertThat(job.hyperParameters().textEncoderLearningRate()).isNull();
+        assertThat(job.hyperParameters().effectiveTextEncoderLearningRate())
+                .isEqualTo(job.hyperParameters().learningRate());
+    }
+
+    @Test
+    void textEncoderLearningRateReachesTheHyperParameters() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--method", "dreambooth",
+                "--lr", "2e-4", "--train-text-encoder", "--text-encoder-lr", "5e-5");
+        PersonalizationJob job = Messages.normalize(cmd.job("j6", SubmitCommand.method(cmd.method), MODEL, IMAGES));
+        assertThat(job.hyperParameters().learningRate()).isEqualTo(2e-4);
+        assertThat(job.hyperParameters().textEncoderLearningRate()).isEqualTo(5e-5);
+        assertThat(job.hyperParameters().effectiveTextEncoderLearningRate()).isEqualTo(5e-5);
     }
 
     @Test

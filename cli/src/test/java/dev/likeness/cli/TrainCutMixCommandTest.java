@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code likeness train --method svdiff --cut-mix-images …} in-process on tiny-sd. */
 class TrainCutMixCommandTest {
 
-    private static Path subject(Path folder, Color disc) throws IOException {
+    /** Two 32 px photos of a disc in {@code disc} on blue, written to {@code folder} (other train tests use it). */
+    static Path subject(Path folder, Color disc) throws IOException {
         Files.createDirectories(folder);
         for (int i = 0; i < 2; i++) {
             BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);

@@ -101,7 +101,7 @@ final class JobRules {
                 or(h.batchSize(), 1), or(h.gradientAccumulation(), 1), or(h.resolution(), 512), or(h.seed(), 0L),
                 or(h.lrSchedule(), LrSchedule.CONSTANT), or(h.warmupSteps(), 0), or(h.maxGradNorm(), 1.0),
                 or(h.mixedPrecision(), MixedPrecision.NO), or(h.trainTextEncoder(), false),
-                or(h.checkpointEvery(), 100), or(h.progressEvery(), 10), ti, sv, lora);
+                h.textEncoderLearningRate(), or(h.checkpointEvery(), 100), or(h.progressEvery(), 10), ti, sv, lora);
     }
 
     private static PriorPreservation prior(Method m, PriorPreservation p, String classNoun) {
@@ -214,6 +214,17 @@ final class JobRules {
         c.positive(p + ".maxGradNorm", h.maxGradNorm());
         c.present(p + ".mixedPrecision", h.mixedPrecision());
         c.present(p + ".trainTextEncoder", h.trainTextEncoder());
+        if (h.textEncoderLearningRate() != null) {
+            c.range(p + ".textEncoderLearningRate", h.textEncoderLearningRate(), Double.MIN_VALUE, 1.0);
+            // a rate for a frozen encoder would be silently ignored; say so instead
+            if (m == Method.TEXTUAL_INVERSION) {
+                c.invalid(p + ".textEncoderLearningRate", "does not apply to textual_inversion, which trains only the"
+                        + " new token embedding (at learningRate)");
+            } else if (Boolean.FALSE.equals(h.trainTextEncoder())) {
+                c.invalid(p + ".textEncoderLearningRate", "is set but trainTextEncoder is false, so the text encoder"
+                        + " is frozen; set trainTextEncoder to true or drop the rate");
+            }
+        }
         c.range(p + ".checkpointEvery", h.checkpointEvery(), 0, Integer.MAX_VALUE);
         c.range(p + ".progressEvery", h.progressEvery(), 1, Integer.MAX_VALUE);
         foreignBlock(m, Method.TEXTUAL_INVERSION, h.textualInversion(), c, p + ".textualInversion");

@@ -116,7 +116,7 @@ class JobMessagesTest {
         PersonalizationJob lora = Messages.normalize(PersonalizationJob.of("l", Method.LORA,
                 "s3://likeness/models/m/", IMAGES, "cat").withHyperParameters(
                 new HyperParameters(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                        null, null, new dev.likeness.contracts.jobs.LoraParams(8, null))));
+                        null, null, null, new dev.likeness.contracts.jobs.LoraParams(8, null))));
         assertThat(lora.hyperParameters().lora().rank()).isEqualTo(8);
         assertThat(lora.hyperParameters().lora().alpha()).isEqualTo(8.0);
     }
@@ -149,6 +149,34 @@ class JobMessagesTest {
     void timestampsWithAnOffsetAreReadAsInstants() {
         String json = Fixtures.edit(Fixtures.svdiffJob(), "createdAt", "\"2026-01-31T13:00:00+01:00\"");
         assertThat(Messages.parseJob(json).createdAt()).isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
+    }
+
+    @Test
+    void textEncoderLearningRateIsOptionalAndRoundTrips() {
+        PersonalizationJob plain = Messages.parseJob(Fixtures.svdiffJob());
+        assertThat(plain.hyperParameters().textEncoderLearningRate()).isNull();
+        assertThat(plain.hyperParameters().effectiveTextEncoderLearningRate())
+                .isEqualTo(plain.hyperParameters().learningRate());
+        assertThat(Messages.toJson(plain)).doesNotContain("textEncoderLearningRate");
+
+        String json = Fixtures.edit(Fixtures.edit(Fixtures.svdiffJob(), "hyperParameters.trainTextEncoder", "true"),
+                "hyperParameters.textEncoderLearningRate", "1e-4");
+        PersonalizationJob job = Messages.parseJob(json);
+        assertThat(job.hyperParameters().textEncoderLearningRate()).isEqualTo(1e-4);
+        assertThat(job.hyperParameters().effectiveTextEncoderLearningRate()).isEqualTo(1e-4);
+        assertThat(Messages.parseJob(Messages.toJson(job))).isEqualTo(job);
+    }
+
+    @Test
+    void textualInversionRejectsATextEncoderLearningRate() {
+        PersonalizationJob ti = PersonalizationJob.of("t", Method.TEXTUAL_INVERSION, "s3://likeness/models/m/",
+                IMAGES, "cat").withHyperParameters(HyperParameters.defaults().withTextEncoderLearningRate(1e-4));
+        assertThatThrownBy(() -> Messages.normalize(ti))
+                .isInstanceOfSatisfying(MessageValidationException.class, e -> assertThat(e.violations())
+                        .anySatisfy(v -> {
+                            assertThat(v.path()).isEqualTo("$.hyperParameters.textEncoderLearningRate");
+                            assertThat(v.message()).contains("only the new token embedding");
+                        }));
     }
 
     @Test

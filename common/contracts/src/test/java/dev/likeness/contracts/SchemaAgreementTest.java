@@ -96,7 +96,8 @@ class SchemaAgreementTest {
         assertThat(BadJobs.all().stream().filter(c -> !c.schemaRejects()).map(BadJobs.Case::name))
                 .containsExactlyInAnyOrder("not JSON", "empty", "trailing garbage", "duplicate key",
                         "stages out of order", "warmup longer than training", "seeds do not match images per prompt",
-                        "prompt without identifier", "prior stage without prior preservation");
+                        "prompt without identifier", "prior stage without prior preservation",
+                        "text-encoder learning rate for a frozen text encoder");
     }
 
     static Stream<EventData> payloads() {

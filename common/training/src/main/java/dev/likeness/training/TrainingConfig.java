@@ -70,7 +70,14 @@ public final class TrainingConfig {
     public long seed() { return b.seed; }
     public float learningRate() { return b.learningRate; }
     /** Learning rate of text-encoder parameters (group {@code text_encoder}); defaults to {@link #learningRate}. */
-    public float textEncoderLearningRate() { return b.textEncoderLearningRate == null ? b.learningRate : b.textEncoderLearningRate; }
+    public float textEncoderLearningRate() { return textEncoderLearningRate(b.learningRate); }
+    /**
+     * The text-encoder learning rate when one was set, else {@code fallback}: for methods whose text-encoder
+     * parameters default to another rate than {@link #learningRate} (SVDiff: the spectral-shift rate).
+     */
+    public float textEncoderLearningRate(float fallback) {
+        return b.textEncoderLearningRate == null ? fallback : b.textEncoderLearningRate;
+    }
     public LearningRateScheduleKind lrSchedule() { return b.lrSchedule; }
     public int lrWarmupSteps() { return b.lrWarmupSteps; }
     /** Cosine cycles (diffusers default 0.5 = one half-cosine decay to zero). */
@@ -124,6 +131,9 @@ public final class TrainingConfig {
         require(b.gradientAccumulation > 0, "gradientAccumulation must be > 0, got " + b.gradientAccumulation);
         require(b.learningRate > 0 && Float.isFinite(b.learningRate), "learningRate must be > 0, got "
                 + b.learningRate);
+        require(b.textEncoderLearningRate == null
+                        || (b.textEncoderLearningRate > 0 && Float.isFinite(b.textEncoderLearningRate)),
+                "textEncoderLearningRate must be > 0, got " + b.textEncoderLearningRate);
         require(b.priorLossWeight >= 0, "priorLossWeight must be >= 0, got " + b.priorLossWeight);
         require(b.adamBeta1 >= 0 && b.adamBeta1 < 1, "adamBeta1 must be in [0, 1), got " + b.adamBeta1);
         require(b.adamBeta2 >= 0 && b.adamBeta2 < 1, "adamBeta2 must be in [0, 1), got " + b.adamBeta2);

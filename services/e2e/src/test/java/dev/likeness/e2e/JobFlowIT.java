@@ -91,7 +91,7 @@ class JobFlowIT {
         List<String> images = client.uploadImages(jobId, vases(work.resolve("vases"), 3));
         PersonalizationJob job = PersonalizationJob.of(jobId, Method.SVDIFF, modelUri, images, "vase")
                 .withHyperParameters(new HyperParameters(3, null, null, null, 64, 0L, null, null, null, null, null,
-                        2, 1, null, null, null))
+                        null, 2, 1, null, null, null))
                 .withPriorPreservation(new PriorPreservation(true, null, 2, null,
                         new SamplerSettings(2, 7.5, SchedulerName.DDIM), 0L))
                 .withEvaluation(new EvaluationSettings(EvaluationProtocol.CUSTOM,

@@ -85,7 +85,7 @@ final class TrainJobs {
         List<String> images = List.of(subjectImage(jobId, "a.png", 0), subjectImage(jobId, "b.png", 1));
         return Messages.normalize(PersonalizationJob.of(jobId, Method.LORA, model, images, "dog")
                 .withHyperParameters(new HyperParameters(steps, 1e-3, null, null, RESOLUTION, 5L, null, null, null,
-                        null, null, CHECKPOINT_EVERY, 1, null, null, null))
+                        null, null, null, CHECKPOINT_EVERY, 1, null, null, null))
                 .withPriorPreservation(PriorPreservation.disabled())
                 .withStages(List.of(Stage.TRAIN)));
     }

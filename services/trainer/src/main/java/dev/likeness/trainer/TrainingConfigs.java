@@ -39,6 +39,8 @@ final class TrainingConfigs {
                 .lrWarmupSteps(hp.warmupSteps())
                 .maxGradNorm(hp.maxGradNorm().floatValue())
                 .trainTextEncoder(hp.trainTextEncoder())
+                .textEncoderLearningRate(hp.textEncoderLearningRate() == null ? null
+                        : hp.textEncoderLearningRate().floatValue())
                 .checkpointEvery(0);
         if (job.identifier() != null) {
             b.methodOption(DreamBooth.OPTION_IDENTIFIER, job.identifier());

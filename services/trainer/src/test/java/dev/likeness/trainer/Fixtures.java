@@ -87,7 +87,7 @@ final class Fixtures {
     static PersonalizationJob loraJob(String jobId, String model, List<String> images, int steps) {
         return Messages.normalize(PersonalizationJob.of(jobId, Method.LORA, model, images, "dog")
                 .withHyperParameters(new HyperParameters(steps, 1e-3, null, null, 64, 5L, null, null, null, null,
-                        null, 2, 1, null, null, null))
+                        null, null, 2, 1, null, null, null))
                 .withPriorPreservation(PriorPreservation.disabled())
                 .withStages(List.of(Stage.TRAIN, Stage.EVALUATE)));
     }

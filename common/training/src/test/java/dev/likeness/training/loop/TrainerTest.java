@@ -127,6 +127,52 @@ class TrainerTest {
     }
 
     @Test
+    void textEncoderTrainsAtItsOwnLearningRate() throws IOException {
+        // DreamBooth with the text encoder: at the shared rate its weights move by about the rate per step; at 1e-15
+        // they stay within 1e-12 while the UNet still moves, so the group's own rate reaches the optimizer
+        for (Float teRate : new Float[] {null, 1e-15f}) {
+            try (NDManager m = root.newSubManager()) {
+                TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+                Map<String, float[]> te = floats(model.textEncoder().namedParameters());
+                Map<String, float[]> unet = floats(model.unet().namedParameters());
+                TrainingConfig cfg = base().maxSteps(2).learningRate(1e-3f).trainTextEncoder(true)
+                        .textEncoderLearningRate(teRate).build();
+                try (Trainer t = trainer(model, cfg, m, false)) {
+                    assertThat(t.groupLearningRates()).containsEntry(Trainer.TEXT_ENCODER_GROUP,
+                            teRate == null ? 1e-3f : teRate).containsEntry(DreamBooth.UNET_GROUP, 1e-3f);
+                    t.train(p -> { }, ValidationHook.NONE);
+                }
+                double teMoved = maxAbsChange(te, floats(model.textEncoder().namedParameters()));
+                double unetMoved = maxAbsChange(unet, floats(model.unet().namedParameters()));
+                assertThat(unetMoved).isGreaterThan(1e-4);
+                if (teRate == null) {
+                    assertThat(teMoved).as("text encoder at the shared rate").isGreaterThan(1e-4);
+                } else {
+                    assertThat(teMoved).as("text encoder at rate 1e-15").isLessThan(1e-12);
+                }
+            }
+        }
+    }
+
+    private static Map<String, float[]> floats(Map<String, Parameter> params) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        params.forEach((k, p) -> out.put(k, p.array().toFloatArray()));
+        return out;
+    }
+
+    private static double maxAbsChange(Map<String, float[]> before, Map<String, float[]> after) {
+        double max = 0;
+        for (Map.Entry<String, float[]> e : before.entrySet()) {
+            float[] a = e.getValue();
+            float[] b = after.get(e.getKey());
+            for (int i = 0; i < a.length; i++) {
+                max = Math.max(max, Math.abs(a[i] - b[i]));
+            }
+        }
+        return max;
+    }
+
+    @Test
     void resumedRunEqualsUninterruptedRunBitForBit() throws IOException {
         TrainingConfig.Builder b = base().classPrompt("a photo of dog").classImages(classDir).batchSize(1)
                 .gradientAccumulation(2).lrSchedule(LearningRateScheduleKind.COSINE).lrWarmupSteps(2)

@@ -19,7 +19,9 @@ import java.util.Set;
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 400] [--svdiff-lr 3e-2] [--svdiff-class-images 0]
- *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false] [--class-images 16]
+ *         [--svdiff-text-encoder false|true] [--svdiff-text-encoder-lr LR]
+ *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false]
+ *         [--dreambooth-text-encoder-lr LR] [--class-images 16]
  *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--tuning-seed 7] [--steps 25] [--guidance 5]
  *         [--threads 1] [--sheets DIR]
  * </pre>
@@ -38,7 +40,8 @@ public final class QualityCommand {
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior", "fit");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
-            "dreambooth-text-encoder", "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
+            "dreambooth-text-encoder", "dreambooth-text-encoder-lr", "svdiff-text-encoder", "svdiff-text-encoder-lr",
+            "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
             "threads", "tuning-seed");
 
     private QualityCommand() {
@@ -68,11 +71,16 @@ public final class QualityCommand {
         int captions = intOpt(opt, "captions", 64);
         Subject subject = Subject.ofId(opt.getOrDefault("subject", Subject.SPIRAL_VASE.id()));
         TuningRecipe svdiff = TuningRecipe.svdiff().withSteps(intOpt(opt, "svdiff-steps", TuningRecipe.svdiff().steps()))
-                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()));
+                .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()))
+                .withTextEncoder(boolOpt(opt, "svdiff-text-encoder", TuningRecipe.svdiff().trainTextEncoder()))
+                .withTextEncoderLearningRate(optionalFloat(opt, "svdiff-text-encoder-lr",
+                        TuningRecipe.svdiff().textEncoderLearningRate()));
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))
                 .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", TuningRecipe.dreambooth().trainTextEncoder()))
+                .withTextEncoderLearningRate(optionalFloat(opt, "dreambooth-text-encoder-lr",
+                        TuningRecipe.dreambooth().textEncoderLearningRate()))
                 .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
         if (opt.containsKey("tuning-seed")) {
             // one seed for both tunings; without the option each recipe keeps its own
@@ -188,5 +196,12 @@ public final class QualityCommand {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + key + " must be a number, got '" + v + "'");
         }
+    }
+
+    private static Float optionalFloat(Map<String, String> opt, String key, Float fallback) {
+        if (!opt.containsKey(key)) {
+            return fallback; // (not a conditional expression: that would unbox a null fallback)
+        }
+        return floatOpt(opt, key, 0f);
     }
 }

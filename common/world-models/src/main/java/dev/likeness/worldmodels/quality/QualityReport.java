@@ -43,9 +43,10 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         }
         if (fidelity != null) {
             TuningRecipe r = fidelity.recipe();
-            s.append(String.format(Locale.ROOT, "%n**2. Personalization works** (%s, %d steps at lr %s on the 5 "
+            s.append(String.format(Locale.ROOT, "%n**2. Personalization works** (%s%s, %d steps at lr %s on the 5 "
                             + "`%s` photos, %.0f s; %d renders each of 8 prompts × %d seeds; bar: CLIP-I and DINO margin ≥ "
-                            + "%s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), r.steps(), trim(r.learningRate()),
+                            + "%s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), trainedParts(r), r.steps(),
+                    trim(r.learningRate()),
                     subject.id(), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
                     trim(QualityBars.CLIP_I_MARGIN), trim(QualityBars.CLIP_T_DROP),
                     QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
@@ -82,9 +83,13 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         return s.toString();
     }
 
-    // what a DreamBooth run trains besides the UNet; empty for a frozen text encoder
+    // what a run trains besides the UNet (and the text encoder's own rate); empty for a frozen text encoder
     private static String trainedParts(TuningRecipe r) {
-        return r.trainTextEncoder() ? " with the text encoder" : "";
+        if (!r.trainTextEncoder()) {
+            return "";
+        }
+        return r.textEncoderLearningRate() == null ? " with the text encoder"
+                : " with the text encoder at lr " + trim(r.textEncoderLearningRate());
     }
 
     // base and tuned scores, one row each, and a row of tuned minus base named differenceName

@@ -6,15 +6,22 @@ import java.nio.file.Path;
 
 /**
  * A fine-tuning run of the quality checks: method id of the training module ({@code svdiff}, {@code dreambooth}),
- * optimizer steps, learning rate, seed, whether the text encoder trains too, and the prior-preservation weight λ.
- * Everything else is the training module's default (batch 1, constant learning rate).
+ * optimizer steps, learning rate, seed, whether the text encoder trains too (and at which rate: {@code null} = the
+ * method's main rate), and the prior-preservation weight λ. Everything else is the training module's default (batch 1,
+ * constant learning rate).
  */
 public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
-                           float priorWeight) {
+                           float priorWeight, Float textEncoderLearningRate) {
 
     /** A recipe with a frozen text encoder and prior-preservation weight λ = 1. */
     public TuningRecipe(String method, int steps, float learningRate, long seed) {
         this(method, steps, learningRate, seed, false, 1f);
+    }
+
+    /** A recipe whose text encoder, when trained, takes the main learning rate. */
+    public TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
+                        float priorWeight) {
+        this(method, steps, learningRate, seed, trainTextEncoder, priorWeight, null);
     }
 
     public TuningRecipe {
@@ -30,6 +37,11 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         if (!(priorWeight >= 0) || Float.isInfinite(priorWeight)) {
             throw new IllegalArgumentException("prior-preservation weight must be a finite number >= 0 but is "
                     + priorWeight);
+        }
+        if (textEncoderLearningRate != null && (!(textEncoderLearningRate > 0)
+                || Float.isInfinite(textEncoderLearningRate))) {
+            throw new IllegalArgumentException("text-encoder learning rate must be a finite number > 0 but is "
+                    + textEncoderLearningRate);
         }
     }
 
@@ -55,26 +67,31 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     public TuningRecipe withSteps(int newSteps) {
-        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight);
+        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight, textEncoderLearningRate);
     }
 
     /** The same run with another seed (noise, timesteps, data order): how much of a margin is this seed's. */
     public TuningRecipe withSeed(long newSeed) {
-        return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight);
+        return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight, textEncoderLearningRate);
     }
 
     public TuningRecipe withLearningRate(float lr) {
-        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight);
+        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight, textEncoderLearningRate);
     }
 
-    /** The same run with the text encoder trained too (at the same learning rate). */
+    /** The same run with the text encoder trained too (at {@link #textEncoderLearningRate}, else the main rate). */
     public TuningRecipe withTextEncoder(boolean train) {
-        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight);
+        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight, textEncoderLearningRate);
+    }
+
+    /** The same run with the text encoder's own learning rate ({@code null}: the main rate). */
+    public TuningRecipe withTextEncoderLearningRate(Float lr) {
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight, lr);
     }
 
     /** The same run with prior-preservation loss weight λ (used when there are class images). */
     public TuningRecipe withPriorWeight(float lambda) {
-        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda);
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda, textEncoderLearningRate);
     }
 
     /** The instance prompt the runs train on, "a photo of sks vase" for identifier "sks" and class noun "vase". */
@@ -92,7 +109,7 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(baseFolder)
                 .instancePrompt(instancePrompt("{id}", classNoun)).classNoun(classNoun).resolution(resolution)
                 .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier)
-                .trainTextEncoder(trainTextEncoder);
+                .trainTextEncoder(trainTextEncoder).textEncoderLearningRate(textEncoderLearningRate);
         if (method.equals("svdiff")) {
             // as the trainer service maps a job's learning rate: SVDiff's spectral shifts take it
             b.spectralShiftLearningRate(learningRate);

@@ -41,6 +41,10 @@ class QualityReportTest {
                 .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
                 .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 |")
                 .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 |");
+        PriorPreservation gentle = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(5e-5f),
+                16, p.base(), p.withPrior(), p.withoutPrior());
+        assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), null, gentle, null)
+                .markdown()).contains("dreambooth with the text encoder at lr 5e-5, 400 steps at lr 0.0002");
         assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut), null, null, null)
                 .markdown()).doesNotContain("Diagnostic").doesNotContain("Personalization");
         assertThat(QualityBars.captionsMet(heldOut)).isFalse();
@@ -75,6 +79,12 @@ class QualityReportTest {
                 true, 1f));
         assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder", "yes"), sink, sink))
                 .hasMessageContaining("--dreambooth-text-encoder must be true or false, got 'yes'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder-lr", "slow"), sink, sink))
+                .hasMessageContaining("--dreambooth-text-encoder-lr must be a number, got 'slow'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-text-encoder-lr", "0"), sink, sink))
+                .hasMessageContaining("text-encoder learning rate must be a finite number > 0 but is 0");
+        assertThat(TuningRecipe.dreambooth().withTextEncoderLearningRate(5e-5f).withSeed(8).textEncoderLearningRate())
+                .isEqualTo(5e-5f);
         assertThatThrownBy(() -> QualityCommand.run(List.of("--prior-weight", "-1"), sink, sink))
                 .hasMessageContaining("prior-preservation weight must be a finite number >= 0 but is -1");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--parts", "fit", "--fit-method", "lora"), sink, sink))

@@ -33,8 +33,11 @@ import java.util.Map;
  * text encoder's Linear, embedding and LayerNorm weights. Biases are not tuned. {@code U, σ, Vh} come from the
  * {@link SpectralCache} (computed once per base model content) and stay frozen; the base arrays are never modified.
  *
- * <p>Groups: {@code spectral} (matrix shifts, {@link TrainingConfig#spectralShiftLearningRate()}, 1e-3 by default) and
- * {@code norm} (1-element norm shifts, {@link TrainingConfig#normDeltaLearningRate()}, 1e-6). Method options:
+ * <p>Groups: {@code spectral} (the UNet's matrix shifts, {@link TrainingConfig#spectralShiftLearningRate()}, 1e-3 by
+ * default), {@code text_encoder.spectral} (the text encoder's matrix shifts, {@link
+ * TrainingConfig#textEncoderLearningRate(float)} when set, else the spectral rate) and {@code norm} (1-element norm
+ * shifts, {@link TrainingConfig#normDeltaLearningRate()}, 1e-6). The text encoder has its own group because a rate
+ * that suits the UNet's shifts can collapse every prompt's meaning (docs/world.md). Method options:
  * {@code svdiff.scale} (global scale {@code s}, default 1), {@code svdiff.cache_dir} (SVD cache folder).
  *
  * <p>Artifact: {@code spectral_shifts.safetensors} (+ {@code spectral_shifts_te.safetensors}), see
@@ -45,6 +48,7 @@ public final class SvdiffMethod implements FineTuningMethod {
     public static final String ID = "svdiff";
     public static final String GROUP_SPECTRAL = "spectral";
     public static final String GROUP_NORM = "norm";
+    public static final String GROUP_TEXT_ENCODER_SPECTRAL = "text_encoder.spectral";
 
     private final SpectralCache injectedCache;
     private final List<Wrapped> wrapped = new ArrayList<>();
@@ -167,7 +171,8 @@ public final class SvdiffMethod implements FineTuningMethod {
                 WeightOverride override = WeightOverride.recomposing(p, () -> shift.recompose(delta, s));
                 wrapped.add(new Wrapped(component, shift, delta, override));
                 trainables.add(new TrainableTensor(component + "." + shift.deltaKey(), delta,
-                        shift.kind() == SpectralShift.Kind.NORM ? GROUP_NORM : GROUP_SPECTRAL));
+                        shift.kind() == SpectralShift.Kind.NORM ? GROUP_NORM
+                                : component.equals("text_encoder") ? GROUP_TEXT_ENCODER_SPECTRAL : GROUP_SPECTRAL));
             }
         }
     }
@@ -201,7 +206,8 @@ public final class SvdiffMethod implements FineTuningMethod {
 
     @Override
     public Map<String, Float> groupLearningRates(TrainingConfig cfg) {
-        return Map.of(GROUP_SPECTRAL, cfg.spectralShiftLearningRate(), GROUP_NORM, cfg.normDeltaLearningRate());
+        return Map.of(GROUP_SPECTRAL, cfg.spectralShiftLearningRate(), GROUP_NORM, cfg.normDeltaLearningRate(),
+                GROUP_TEXT_ENCODER_SPECTRAL, cfg.textEncoderLearningRate(cfg.spectralShiftLearningRate()));
     }
 
     @Override

@@ -101,6 +101,16 @@ class SvdiffMethodTest {
         SvdiffMethod method = new SvdiffMethod();
         method.attach(model, cfg, manager);
         assertThat(method.trainsTextEncoder()).isTrue();
+        // the text encoder's matrix shifts have their own group, at the spectral rate unless a text-encoder rate is set
+        assertThat(method.trainables()).filteredOn(t -> t.name().startsWith("text_encoder."))
+                .isNotEmpty().allSatisfy(t -> assertThat(t.group()).isIn(SvdiffMethod.GROUP_TEXT_ENCODER_SPECTRAL,
+                        SvdiffMethod.GROUP_NORM))
+                .anySatisfy(t -> assertThat(t.group()).isEqualTo(SvdiffMethod.GROUP_TEXT_ENCODER_SPECTRAL));
+        assertThat(method.trainables()).filteredOn(t -> t.name().startsWith("unet."))
+                .noneSatisfy(t -> assertThat(t.group()).isEqualTo(SvdiffMethod.GROUP_TEXT_ENCODER_SPECTRAL));
+        assertThat(method.groupLearningRates(cfg)).containsEntry(SvdiffMethod.GROUP_TEXT_ENCODER_SPECTRAL, 2e-2f);
+        assertThat(method.groupLearningRates(cfg.toBuilder().textEncoderLearningRate(3e-3f).build()))
+                .containsEntry(SvdiffMethod.GROUP_TEXT_ENCODER_SPECTRAL, 3e-3f).containsEntry("spectral", 2e-2f);
         ToyModels.train(method, model, cfg, PROMPTS, 10, 1e-3f);
         float[] trainedOut = forward(model);
         assertThat(maxAbsDiff(trainedOut, baseOut)).isGreaterThan(1e-3);
