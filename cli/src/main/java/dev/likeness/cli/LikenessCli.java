@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 CancelCommand.class,
                 FetchCommand.class,
                 DemoCommand.class,
+                WorldCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class LikenessCli implements Runnable {

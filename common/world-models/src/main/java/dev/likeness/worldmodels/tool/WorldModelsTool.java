@@ -1,6 +1,7 @@
 package dev.likeness.worldmodels.tool;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,6 +29,11 @@ public final class WorldModelsTool {
     }
 
     private WorldModelsTool() {
+    }
+
+    /** The commands by name, in the order above: for callers that dispatch in-process ({@code likeness world}). */
+    public static Map<String, Command> commands() {
+        return Collections.unmodifiableMap(COMMANDS);
     }
 
     public static void main(String[] args) throws Exception {
