@@ -34,17 +34,17 @@ class QualityReportTest {
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
                 .contains("svdiff, 400 steps at lr 0.03")
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
-                .contains("dreambooth with the text encoder, 400 steps at lr 0.0002, 16 class images of "
+                .contains("dreambooth with the text encoder at lr 5e-5, 400 steps at lr 0.0002, 16 class images of "
                         + "\"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
                 .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
                 .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 |")
                 .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 |");
-        PriorPreservation gentle = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(5e-5f),
+        PriorPreservation shared = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(null),
                 16, p.base(), p.withPrior(), p.withoutPrior());
-        assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), null, gentle, null)
-                .markdown()).contains("dreambooth with the text encoder at lr 5e-5, 400 steps at lr 0.0002");
+        assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), null, shared, null)
+                .markdown()).contains("dreambooth with the text encoder, 400 steps at lr 0.0002");
         assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut), null, null, null)
                 .markdown()).doesNotContain("Diagnostic").doesNotContain("Personalization");
         assertThat(QualityBars.captionsMet(heldOut)).isFalse();
@@ -76,15 +76,15 @@ class QualityReportTest {
         assertThatThrownBy(() -> QualityCommand.run(List.of("--tuning-seed", "lucky"), sink, sink))
                 .hasMessageContaining("--tuning-seed must be an integer");
         assertThat(TuningRecipe.dreambooth().withSeed(8)).isEqualTo(new TuningRecipe("dreambooth", 400, 2e-4f, 8,
-                true, 1f));
+                true, 1f, 5e-5f));
         assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder", "yes"), sink, sink))
                 .hasMessageContaining("--dreambooth-text-encoder must be true or false, got 'yes'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-text-encoder-lr", "slow"), sink, sink))
                 .hasMessageContaining("--dreambooth-text-encoder-lr must be a number, got 'slow'");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-text-encoder-lr", "0"), sink, sink))
                 .hasMessageContaining("text-encoder learning rate must be a finite number > 0 but is 0");
-        assertThat(TuningRecipe.dreambooth().withTextEncoderLearningRate(5e-5f).withSeed(8).textEncoderLearningRate())
-                .isEqualTo(5e-5f);
+        assertThat(TuningRecipe.dreambooth().withTextEncoderLearningRate(1e-5f).withSeed(8).textEncoderLearningRate())
+                .isEqualTo(1e-5f);
         assertThatThrownBy(() -> QualityCommand.run(List.of("--prior-weight", "-1"), sink, sink))
                 .hasMessageContaining("prior-preservation weight must be a finite number >= 0 but is -1");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--parts", "fit", "--fit-method", "lora"), sink, sink))
