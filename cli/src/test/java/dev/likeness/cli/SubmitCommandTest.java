@@ -1,5 +1,6 @@
 package dev.likeness.cli;
 
+import dev.likeness.contracts.MessageValidationException;
 import dev.likeness.contracts.Messages;
 import dev.likeness.contracts.jobs.EvaluationProtocol;
 import dev.likeness.contracts.jobs.Method;
@@ -65,6 +66,15 @@ class SubmitCommandTest {
         assertThat(job.hyperParameters().learningRate()).isEqualTo(2e-4);
         assertThat(job.hyperParameters().textEncoderLearningRate()).isEqualTo(5e-5);
         assertThat(job.hyperParameters().effectiveTextEncoderLearningRate()).isEqualTo(5e-5);
+    }
+
+    @Test
+    void aTextEncoderRateWithoutTrainingTheTextEncoderIsRefusedBeforeSubmitting() {
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--method", "dreambooth",
+                "--text-encoder-lr", "5e-5");
+        assertThatThrownBy(() -> Messages.normalize(cmd.job("j7", SubmitCommand.method(cmd.method), MODEL, IMAGES)))
+                .isInstanceOf(MessageValidationException.class)
+                .hasMessageContaining("textEncoderLearningRate").hasMessageContaining("trainTextEncoder is false");
     }
 
     @Test

@@ -54,6 +54,10 @@ final class TrainingConfigs {
         switch (job.method()) {
             case LORA -> b.loraRank(hp.lora().rank()).loraAlpha(hp.lora().alpha().floatValue());
             case TEXTUAL_INVERSION -> {
+                if (job.identifier() != null) {
+                    // Textual Inversion's identifier is the new token it learns (it must not be in the vocabulary)
+                    b.placeholderToken(job.identifier());
+                }
                 b.numVectors(hp.textualInversion().numVectors());
                 if (hp.textualInversion().initializerToken() != null) {
                     b.initializerToken(hp.textualInversion().initializerToken());

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How a job's learning rates reach the training library (no broker or store needed). */
+/** How a job's learning rates and identifier reach the training library (no broker or store needed). */
 class TrainingConfigsTest {
 
     private static final List<String> IMAGES = List.of("s3://likeness/jobs/j/inputs/0.png");
@@ -39,6 +39,17 @@ class TrainingConfigsTest {
 
         TrainingConfig shared = config(Method.DREAMBOOTH, withTextEncoder(2e-4, null));
         assertThat(shared.textEncoderLearningRate()).isEqualTo(2e-4f);
+    }
+
+    @Test
+    void textualInversionLearnsTheJobsIdentifierAsItsNewToken() {
+        PersonalizationJob job = Messages.normalize(PersonalizationJob.of("j", Method.TEXTUAL_INVERSION,
+                "s3://likeness/models/m/", IMAGES, "vase").withIdentifier("<my-vase>"));
+        assertThat(TrainingConfigs.of(job, Path.of("instance"), null).placeholderToken()).isEqualTo("<my-vase>");
+        PersonalizationJob unnamed = Messages.normalize(PersonalizationJob.of("j", Method.TEXTUAL_INVERSION,
+                "s3://likeness/models/m/", IMAGES, "vase"));
+        assertThat(TrainingConfigs.of(unnamed, Path.of("instance"), null).placeholderToken())
+                .isEqualTo(TrainingConfig.builder("textual-inversion").instancePrompt("x").build().placeholderToken());
     }
 
     @Test

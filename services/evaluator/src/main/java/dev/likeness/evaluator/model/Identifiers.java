@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The identifier a job's subject was trained under: the job's own when it set one, otherwise the one the trainer
- * chose, read back from the artifact's provenance: Textual Inversion's placeholder token
- * ({@code textual_inversion.tokens}), or else {@code likeness.instance_prompt}, the instance prompt with the
- * identifier filled in, matched against the job's template.
+ * The identifier a job's subject was trained under. Textual Inversion's placeholder token
+ * ({@code textual_inversion.tokens} in the artifact) always: the learned embedding belongs to that token and to no
+ * other word, whatever the job asked for. Otherwise the job's own identifier when it set one, else the one the trainer
+ * chose, read back from {@code likeness.instance_prompt}, the instance prompt with the identifier filled in, matched
+ * against the job's template.
  */
 public final class Identifiers {
 
@@ -29,13 +30,11 @@ public final class Identifiers {
     }
 
     public static String of(PersonalizationJob job, Path artifact) throws IOException {
-        if (job.identifier() != null && !job.identifier().isBlank()) {
-            return job.identifier();
-        }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(artifact)) {
             files = walk.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
         }
+        String fromProvenance = null;
         for (Path f : files) {
             try (SafeTensorsFile st = SafeTensorsFile.open(f)) {
                 String tokens = st.metadata().get(TI_TOKENS);
@@ -43,13 +42,16 @@ public final class Identifiers {
                     return tokens.strip().split("\\s+")[0];
                 }
                 String prompt = st.metadata().get(INSTANCE_PROMPT);
-                if (prompt != null) {
-                    String id = fromPrompt(job.instancePrompt(), job.classNoun(), prompt);
-                    if (id != null) {
-                        return id;
-                    }
+                if (fromProvenance == null && prompt != null) {
+                    fromProvenance = fromPrompt(job.instancePrompt(), job.classNoun(), prompt);
                 }
             }
+        }
+        if (job.identifier() != null && !job.identifier().isBlank()) {
+            return job.identifier();
+        }
+        if (fromProvenance != null) {
+            return fromProvenance;
         }
         throw new StageFailure(ErrorCode.MODEL_INVALID, "the artifact of job " + job.jobId() + " does not record the "
                 + "identifier it was trained with (no '" + INSTANCE_PROMPT + "' matching the instance prompt '"

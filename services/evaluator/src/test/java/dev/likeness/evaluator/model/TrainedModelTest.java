@@ -80,6 +80,18 @@ class TrainedModelTest {
     }
 
     @Test
+    void textualInversionIsEvaluatedWithItsLearnedTokenWhateverTheJobsIdentifier() throws Exception {
+        // the learned embedding belongs to the placeholder token; evaluating "a sks vase" would ignore it
+        Path artifact = dev.likeness.evaluator.TinyJobs.train("textual-inversion", model, images,
+                tmp.resolve("artifact-ti-identifier"), 1);
+        PersonalizationJob withIdentifier = job(Method.TEXTUAL_INVERSION).withIdentifier("sks");
+        assertThat(Identifiers.of(withIdentifier, artifact)).isEqualTo("<likeness>");
+        // other methods keep the job's identifier
+        Path lora = dev.likeness.evaluator.TinyJobs.train("lora", model, images, tmp.resolve("artifact-lora-id"), 1);
+        assertThat(Identifiers.of(job(Method.LORA).withIdentifier("sks"), lora)).isEqualTo("sks");
+    }
+
+    @Test
     void theIdentifierIsReadBackFromTheFilledInPrompt() {
         assertThat(Identifiers.fromPrompt("a photo of {identifier} {classNoun}", "vase", "a photo of qzx vase"))
                 .isEqualTo("qzx");
