@@ -56,24 +56,27 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
 
     /**
      * DreamBooth: 400 steps at 2e-4 for the whole UNet, the text encoder too at 5e-5. Measured on the shipped 16×16
-     * world-sd with the close-up photos (docs/world.md): with a frozen text encoder the runs with prior preservation did
-     * not learn the subject (200 × 2e-4, 400 × 1e-4, 400 × 2e-4, 800 × 1e-4: DINO of "a sks vase …" at or below the
-     * base model's). The world text encoder never saw the identifier, so "a photo of sks vase" and the class prompt "a
-     * photo of a vase" hardly differ for the UNet until the text encoder learns the identifier. At the UNet's rate the
-     * text encoder also moves the class prompt: its renders drift away from the class (PRES 0.04–0.12 below the base
-     * model's at training seeds 7–9); at 5e-5 they stay within 0.06 of it and the subject is still learnt at all three.
+     * world-sd with the close-up photos (docs/world.md): with a frozen text encoder the runs with prior preservation
+     * did not learn the subject (200 × 2e-4, 400 × 1e-4, 400 × 2e-4, 800 × 1e-4: DINO of "a sks vase …" at or below
+     * the base model's). The world text encoder never saw the identifier, so "a photo of sks vase" and the class
+     * prompt "a photo of a vase" hardly differ for the UNet until the text encoder learns the identifier. At the
+     * UNet's rate the text encoder also moves the class prompt: its renders drift away from the class (PRES 0.04–0.12
+     * below the base model's at training seeds 7–9); at 5e-5 they stay within 0.06 of it and the subject is still
+     * learnt at all three.
      */
     public static TuningRecipe dreambooth() {
         return new TuningRecipe("dreambooth", 400, 2e-4f, 7, true, 1f, 5e-5f);
     }
 
     public TuningRecipe withSteps(int newSteps) {
-        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight, textEncoderLearningRate);
+        return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight,
+                textEncoderLearningRate);
     }
 
     /** The same run with another seed (noise, timesteps, data order): how much of a margin is this seed's. */
     public TuningRecipe withSeed(long newSeed) {
-        return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight, textEncoderLearningRate);
+        return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight,
+                textEncoderLearningRate);
     }
 
     public TuningRecipe withLearningRate(float lr) {
