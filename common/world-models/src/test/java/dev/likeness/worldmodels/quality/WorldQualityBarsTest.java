@@ -60,8 +60,8 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    // world-dino step 2,400: DINO margin +0.054 at the recipe's training seed 7 (+0.094, +0.065 at seeds 8, 9); the
-    // step-700 judge gave +0.067, -0.004, -0.013 (docs/world.md)
+    // world-dino step 2,400: met at training seed 7 (DINO +0.054), 8 and 9, not at 10 and 11 (CLIP-T -0.098,
+    // -0.091); with the step-700 judge the DINO margin at 7, 8, 9 was +0.067, -0.004, -0.013 (docs/world.md)
     void svdiffLearnsTheSubjectAndKeepsThePromptContext(@TempDir Path sheets) throws IOException {
         SubjectFidelity f = quality.sheetsTo(sheets).personalization(Subject.SPIRAL_VASE, TuningRecipe.svdiff());
         System.out.println("personalization: " + f);
@@ -97,7 +97,8 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    // world-dino step 2,400: met at training seeds 7, 8 and 9 (with the step-700 judge at 7 and 9 only; docs/world.md)
+    // world-dino step 2,400: met at training seeds 7, 8, 9 and 11, not at 10 (the run without prior learns the
+    // subject by only +0.032); docs/world.md
     void priorPreservationKeepsTheClassAndItsAbsenceLeaksTheSubject(@TempDir Path sheets) throws IOException {
         // its own sheet folder: the shared WorldQuality keeps the last one set, which another test's @TempDir may be
         PriorPreservation p = quality.sheetsTo(sheets).priorPreservation(Subject.SPIRAL_VASE,
