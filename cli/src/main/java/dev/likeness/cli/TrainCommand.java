@@ -130,10 +130,6 @@ public final class TrainCommand implements Callable<Integer> {
                 .optimizerStatePrecision(optimizerStatePrecision(optimizerState, fp16OptimizerState));
         if (lr != null) {
             b.learningRate(lr);
-            if (method.equals(SvdiffMethod.ID)) {
-                // SVDiff's trained values are the spectral shifts; the trainer service maps a job's rate the same way
-                b.spectralShiftLearningRate(lr);
-            }
         }
         if (cutMixImages != null) {
             if (!method.equals(SvdiffMethod.ID) || classNoun == null || cutMixClassNoun == null) {

@@ -110,7 +110,13 @@ public final class TrainingConfig {
     public String placeholderToken() { return b.placeholderToken; }
     /** Textual Inversion template set: {@code object} or {@code style}. */
     public String learnableProperty() { return b.learnableProperty; }
-    public float spectralShiftLearningRate() { return b.spectralShiftLearningRate; }
+    /**
+     * SVDiff's rate for the spectral shifts: the one set, else {@link #learningRate} (for SVDiff the trained values are
+     * the shifts, so its main rate is theirs; the default is 1e-3 either way).
+     */
+    public float spectralShiftLearningRate() {
+        return b.spectralShiftLearningRate != null ? b.spectralShiftLearningRate : b.learningRate;
+    }
     public float normDeltaLearningRate() { return b.normDeltaLearningRate; }
     /** SVDiff Cut-Mix-Unmix: weight λ_unmix of the unmix term on cross-attention maps of mixed samples (0 = off). */
     public float unmixWeight() { return b.unmixWeight; }
@@ -203,7 +209,7 @@ public final class TrainingConfig {
         private String initializerToken;
         private String placeholderToken = "<likeness>";
         private String learnableProperty = "object";
-        private float spectralShiftLearningRate = 1e-3f;
+        private Float spectralShiftLearningRate;
         private float normDeltaLearningRate = 1e-6f;
         private float unmixWeight = 1e-3f;
         private Map<String, String> methodOptions = new LinkedHashMap<>();

@@ -63,8 +63,7 @@ final class TrainingConfigs {
                     b.initializerToken(hp.textualInversion().initializerToken());
                 }
             }
-            case SVDIFF -> b.spectralShiftLearningRate(hp.learningRate().floatValue())
-                    .normDeltaLearningRate(hp.svdiff().learningRate1d().floatValue())
+            case SVDIFF -> b.normDeltaLearningRate(hp.svdiff().learningRate1d().floatValue())
                     .methodOption("svdiff.scale", Double.toString(hp.svdiff().scale()));
             case DREAMBOOTH -> {
                 // no method block

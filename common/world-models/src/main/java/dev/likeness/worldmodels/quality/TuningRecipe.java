@@ -114,10 +114,6 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
                 .instancePrompt(instancePrompt("{id}", classNoun)).classNoun(classNoun).resolution(resolution)
                 .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier)
                 .trainTextEncoder(trainTextEncoder).textEncoderLearningRate(textEncoderLearningRate);
-        if (method.equals("svdiff")) {
-            // as the trainer service maps a job's learning rate: SVDiff's spectral shifts take it
-            b.spectralShiftLearningRate(learningRate);
-        }
         if (classPrompt != null) {
             b.classPrompt(classPrompt).numClassImages(classImages).priorLossWeight(priorWeight);
         }

@@ -33,8 +33,8 @@ import java.util.Map;
  * text encoder's Linear, embedding and LayerNorm weights. Biases are not tuned. {@code U, σ, Vh} come from the
  * {@link SpectralCache} (computed once per base model content) and stay frozen; the base arrays are never modified.
  *
- * <p>Groups: {@code spectral} (the UNet's matrix shifts, {@link TrainingConfig#spectralShiftLearningRate()}, 1e-3 by
- * default), {@code text_encoder.spectral} (the text encoder's matrix shifts, {@link
+ * <p>Groups: {@code spectral} (the UNet's matrix shifts, {@link TrainingConfig#spectralShiftLearningRate()}, by default
+ * the config's learning rate, 1e-3 for SVDiff), {@code text_encoder.spectral} (the text encoder's matrix shifts, {@link
  * TrainingConfig#textEncoderLearningRate(float)} when set, else the spectral rate) and {@code norm} (1-element norm
  * shifts, {@link TrainingConfig#normDeltaLearningRate()}, 1e-6). The text encoder has its own group because a rate
  * that suits the UNet's shifts can collapse every prompt's meaning (docs/world.md). Method options:

@@ -74,6 +74,12 @@ class SvdiffMethodTest {
         assertThat(method.trainables()).filteredOn(t -> t.group().equals(SvdiffMethod.GROUP_NORM))
                 .extracting(TrainableTensor::name).containsExactly("unet.norm.delta");
         assertThat(method.groupLearningRates(cfg)).containsEntry("spectral", 2e-2f).containsEntry("norm", 1e-3f);
+        // without a spectral rate of its own the shifts take the config's main rate (SVDiff's default 1e-3)
+        TrainingConfig mainRate = TrainingConfig.builder("svdiff").instancePrompt("a photo of sks dog")
+                .learningRate(5e-2f).build();
+        assertThat(method.groupLearningRates(mainRate)).containsEntry("spectral", 5e-2f);
+        assertThat(TrainingConfig.builder("svdiff").instancePrompt("x").build().spectralShiftLearningRate())
+                .isEqualTo(1e-3f);
         assertThat(method.trainsTextEncoder()).isFalse();
         // δ = 0 recomposes the base weights (up to float rounding of the SVD)
         assertThat(maxAbsDiff(forward(model), baseOut)).isLessThan(1e-4);
