@@ -40,6 +40,15 @@ public interface FineTuningMethod {
         return List.of(cfg.instancePrompt());
     }
 
+    /**
+     * {@code prompt} with {@code {id}} replaced the way {@link #instancePrompts} does it (the identifier or the
+     * placeholder tokens), for per-image captions and validation prompts. Valid after {@link #prepareTokenizer}.
+     * Default: unchanged.
+     */
+    default String resolvePrompt(String prompt) {
+        return prompt;
+    }
+
     /** Class prompt for prior preservation ({@code null} = none). */
     default String classPrompt(TrainingConfig cfg) {
         return cfg.classPrompt();

@@ -3,6 +3,7 @@ package dev.likeness.training;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -51,6 +52,13 @@ public final class TrainingConfig {
     public Path instanceImages() { return b.instanceImages; }
     /** Instance prompt, e.g. {@code "a photo of {id} dog"}. */
     public String instancePrompt() { return b.instancePrompt; }
+    /**
+     * One prompt per instance image, in the images' order (may contain {@code {id}}); empty = every image trains on
+     * the instance prompt(s). Captions that name what else is in each photo ("a photo of {id} dog on a beach") let
+     * the identifier take the subject and the caption's words the rest, so the backgrounds are not learnt as part
+     * of the subject.
+     */
+    public List<String> instanceCaptions() { return b.instanceCaptions; }
     /** Class noun, e.g. {@code dog} (TI initializer fallback; class prompt default {@code "a photo of <noun>"}). */
     public String classNoun() { return b.classNoun; }
     /** Class prompt for prior preservation; {@code null} = no prior preservation. */
@@ -130,6 +138,10 @@ public final class TrainingConfig {
     /** Checks ranges and required fields; throws naming the offending field. */
     public TrainingConfig validate() {
         require(b.instancePrompt != null && !b.instancePrompt.isBlank(), "instancePrompt must be set");
+        for (int i = 0; i < b.instanceCaptions.size(); i++) {
+            String c = b.instanceCaptions.get(i);
+            require(c != null && !c.isBlank(), "instanceCaptions[" + i + "] is blank");
+        }
         require(b.resolution >= 8 && b.resolution % 8 == 0, "resolution must be a positive multiple of 8, got "
                 + b.resolution);
         require(b.maxSteps > 0, "maxSteps must be > 0, got " + b.maxSteps);
@@ -172,6 +184,7 @@ public final class TrainingConfig {
         private Path modelDir;
         private Path instanceImages;
         private String instancePrompt;
+        private List<String> instanceCaptions = List.of();
         private String classNoun;
         private String classPrompt;
         private Path classImages;
@@ -237,6 +250,11 @@ public final class TrainingConfig {
         public Builder modelDir(Path v) { modelDir = v; return this; }
         public Builder instanceImages(Path v) { instanceImages = v; return this; }
         public Builder instancePrompt(String v) { instancePrompt = v; return this; }
+        /** Per-image prompts ({@code null} or empty: none); see {@link TrainingConfig#instanceCaptions()}. */
+        public Builder instanceCaptions(List<String> v) {
+            instanceCaptions = v == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(v));
+            return this;
+        }
         public Builder classNoun(String v) { classNoun = v; return this; }
         public Builder classPrompt(String v) { classPrompt = v; return this; }
         public Builder classImages(Path v) { classImages = v; return this; }

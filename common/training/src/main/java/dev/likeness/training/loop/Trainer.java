@@ -58,6 +58,8 @@ public final class Trainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final DiffusionObjective objective;
     private final List<String> instancePrompts;
+    /** Per-image prompts with the identifier resolved (empty: every image uses {@link #instancePrompts}). */
+    private final List<String> instanceCaptions;
     private final String classPrompt;
     private final Map<Long, int[]> instanceOrder = new HashMap<>();
     private final Map<Long, int[]> classOrder = new HashMap<>();
@@ -83,6 +85,7 @@ public final class Trainer implements AutoCloseable {
         if (instancePrompts.isEmpty()) {
             throw new IllegalStateException(method.id() + " produced no instance prompts");
         }
+        this.instanceCaptions = cfg.instanceCaptions().stream().map(method::resolvePrompt).toList();
         this.classPrompt = method.classPrompt(cfg);
         method.attach(model, cfg, manager);
         this.trainables = List.copyOf(method.trainables());
@@ -161,6 +164,10 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("prior preservation is configured (class prompt '" + classPrompt
                     + "') but no class images were given");
         }
+        if (!instanceCaptions.isEmpty() && instanceCaptions.size() != instance.size()) {
+            throw new IllegalArgumentException("instanceCaptions has " + instanceCaptions.size()
+                    + " captions but there are " + instance.size() + " instance images: one caption per image");
+        }
         this.instanceLatents = instance;
         this.classLatents = classImages;
         instance.mean().attach(manager);
@@ -170,7 +177,7 @@ public final class Trainer implements AutoCloseable {
             classImages.std().attach(manager);
         }
         if (!method.trainsTextEncoder()) {
-            List<String> prompts = new ArrayList<>(instancePrompts);
+            List<String> prompts = new ArrayList<>(instanceCaptions.isEmpty() ? instancePrompts : instanceCaptions);
             if (classImages != null) {
                 prompts.add(classPrompt);
             }
@@ -229,7 +236,7 @@ public final class Trainer implements AutoCloseable {
             }
             if (cfg.validationEvery() > 0 && step % cfg.validationEvery() == 0 && cfg.validationPrompt() != null) {
                 try {
-                    validation.validate(step, model, resolve(cfg.validationPrompt()));
+                    validation.validate(step, model, method.resolvePrompt(cfg.validationPrompt()));
                 } catch (Exception e) {
                     throw new IllegalStateException("validation at step " + step + " failed: " + e.getMessage(), e);
                 }
@@ -237,22 +244,6 @@ public final class Trainer implements AutoCloseable {
         }
         double secondsPerStep = (System.nanoTime() - start) / 1e9 / Math.max(1, step - first);
         return new TrainingResult(first, step, List.copyOf(losses), secondsPerStep);
-    }
-
-    /** Replaces {@code {id}} the way the method resolves the instance prompt (first prompt's substitution). */
-    private String resolve(String prompt) {
-        if (!prompt.contains("{id}")) {
-            return prompt;
-        }
-        String template = cfg.instancePrompt();
-        String resolved = instancePrompts.get(0);
-        int at = template.indexOf("{id}");
-        if (at < 0 || !resolved.startsWith(template.substring(0, at))) {
-            return prompt;
-        }
-        String suffix = template.substring(at + 4);
-        String id = resolved.substring(at, resolved.length() - suffix.length());
-        return prompt.replace("{id}", id);
     }
 
     /**
@@ -391,7 +382,12 @@ public final class Trainer implements AutoCloseable {
             int idx = pick(instanceOrder, StepRandom.DATA_ORDER, instanceLatents.size(), firstSample + j);
             means.add(instanceLatents.mean().get(idx + ":" + (idx + 1)));
             stds.add(instanceLatents.std().get(idx + ":" + (idx + 1)));
-            prompts.add(instancePrompts.get(instancePrompts.size() == 1 ? 0 : r.nextInt(instancePrompts.size())));
+            if (!instanceCaptions.isEmpty()) {
+                prompts.add(instanceCaptions.get(idx));
+            } else {
+                prompts.add(instancePrompts.get(instancePrompts.size() == 1 ? 0
+                        : r.nextInt(instancePrompts.size())));
+            }
         }
         if (prior) {
             for (int j = 0; j < b; j++) {
@@ -431,6 +427,18 @@ public final class Trainer implements AutoCloseable {
             batch = new TrainingBatch(latents, noise, timesteps, ehs, null, b);
         }
         return new Sampled(batch, prompts);
+    }
+
+    /** The prompts of step {@code stepIndex}'s first micro-batch, instance rows first (for tests). */
+    List<String> promptsOfStep(int stepIndex) {
+        try (NDManager scratch = manager.newSubManager()) {
+            return sample(stepIndex, 0, scratch).prompts();
+        }
+    }
+
+    /** The instance image of the run's {@code k}-th instance sample (for tests). */
+    int instanceImageOfSample(long k) {
+        return pick(instanceOrder, StepRandom.DATA_ORDER, instanceLatents.size(), k);
     }
 
     // data order: sample k of the run is image perm_e[k mod n] with a fresh permutation per epoch e

@@ -252,6 +252,62 @@ class TrainerTest {
     }
 
     @Test
+    void eachInstanceImageTrainsOnItsOwnCaption() throws IOException {
+        try (NDManager m = root.newSubManager()) {
+            TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+            TrainingConfig cfg = base().methodOption(DreamBooth.OPTION_IDENTIFIER, "sks").classPrompt("a photo of dog")
+                    .instanceCaptions(List.of("a photo of {id} dog on grass", "a {id} dog at night")).build();
+            try (Trainer t = trainer(model, cfg, m, true)) {
+                List<String> resolved = List.of("a photo of sks dog on grass", "a sks dog at night");
+                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                for (int step = 0; step < 6; step++) {
+                    List<String> prompts = t.promptsOfStep(step);
+                    int image = t.instanceImageOfSample(step);
+                    seen.add(image);
+                    // batch 1 with prior preservation: the instance row, then the class row
+                    assertThat(prompts).containsExactly(resolved.get(image), "a photo of dog");
+                }
+                assertThat(seen).containsExactlyInAnyOrder(0, 1);
+                TrainingResult r = t.train(ProgressListener.NONE, ValidationHook.NONE);
+                assertThat(r.losses()).hasSize(6).allMatch(Float::isFinite);
+            }
+        }
+    }
+
+    @Test
+    void captionsEqualToTheInstancePromptTrainExactlyLikeNoCaptions() throws IOException {
+        List<byte[]> unets = new ArrayList<>();
+        for (List<String> captions : List.of(List.<String>of(), List.of("a photo of {id} dog", "a photo of {id} dog"))) {
+            try (NDManager m = root.newSubManager()) {
+                TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+                TrainingConfig cfg = base().maxSteps(3).methodOption(DreamBooth.OPTION_IDENTIFIER, "sks")
+                        .instanceCaptions(captions).build();
+                try (Trainer t = trainer(model, cfg, m, false)) {
+                    t.train(ProgressListener.NONE, ValidationHook.NONE);
+                }
+                var buf = model.unet().namedParameters().get("conv_in.weight").array().toByteBuffer();
+                byte[] b = new byte[buf.remaining()];
+                buf.get(b);
+                unets.add(b);
+            }
+        }
+        assertThat(unets.get(1)).isEqualTo(unets.get(0));
+    }
+
+    @Test
+    void captionsMustMatchTheImagesOneToOne() throws IOException {
+        assertThatThrownBy(() -> base().instanceCaptions(List.of("a {id} dog", " ")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("instanceCaptions[1] is blank");
+        try (NDManager m = root.newSubManager()) {
+            TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+            TrainingConfig cfg = base().instanceCaptions(List.of("a {id} dog", "a {id} dog", "a {id} dog")).build();
+            assertThatThrownBy(() -> trainer(model, cfg, m, false).close())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("instanceCaptions has 3 captions but there are 2 instance images");
+        }
+    }
+
+    @Test
     void nonFiniteLossStopsTrainingWithAClearError() throws IOException {
         try (NDManager m = root.newSubManager()) {
             TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);

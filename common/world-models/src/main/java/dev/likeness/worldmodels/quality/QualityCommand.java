@@ -1,5 +1,6 @@
 package dev.likeness.worldmodels.quality;
 
+import dev.likeness.training.LearningRateScheduleKind;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.subject.Subject;
 
@@ -19,7 +20,8 @@ import java.util.Set;
  * <pre>
  * quality [--models DIR | --sd DIR --clip DIR --dino DIR] [--work DIR] [--parts captions,personalization,prior]
  *         [--captions 64] [--subject spiral-vase] [--svdiff-steps 400] [--svdiff-lr 3e-2] [--svdiff-class-images 0]
- *         [--svdiff-text-encoder false|true] [--svdiff-text-encoder-lr LR]
+ *         [--svdiff-text-encoder false|true] [--svdiff-text-encoder-lr LR] [--svdiff-captions false|true]
+ *         [--svdiff-schedule constant|cosine|linear] [--svdiff-batch 1]
  *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false]
  *         [--dreambooth-text-encoder-lr LR] [--class-images 16]
  *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--tuning-seed 7] [--steps 25] [--guidance 5]
@@ -41,6 +43,7 @@ public final class QualityCommand {
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
             "dreambooth-text-encoder", "dreambooth-text-encoder-lr", "svdiff-text-encoder", "svdiff-text-encoder-lr",
+            "svdiff-captions", "svdiff-schedule", "svdiff-batch",
             "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
             "threads", "tuning-seed");
 
@@ -74,7 +77,11 @@ public final class QualityCommand {
                 .withLearningRate(floatOpt(opt, "svdiff-lr", TuningRecipe.svdiff().learningRate()))
                 .withTextEncoder(boolOpt(opt, "svdiff-text-encoder", TuningRecipe.svdiff().trainTextEncoder()))
                 .withTextEncoderLearningRate(optionalFloat(opt, "svdiff-text-encoder-lr",
-                        TuningRecipe.svdiff().textEncoderLearningRate()));
+                        TuningRecipe.svdiff().textEncoderLearningRate()))
+                .withPhotoCaptions(boolOpt(opt, "svdiff-captions", TuningRecipe.svdiff().photoCaptions()))
+                .withSchedule(opt.containsKey("svdiff-schedule")
+                        ? LearningRateScheduleKind.fromId(opt.get("svdiff-schedule")) : TuningRecipe.svdiff().schedule())
+                .withBatchSize(intOpt(opt, "svdiff-batch", TuningRecipe.svdiff().batchSize()));
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))
                 .withLearningRate(floatOpt(opt, "dreambooth-lr", TuningRecipe.dreambooth().learningRate()))

@@ -1,17 +1,20 @@
 package dev.likeness.worldmodels.quality;
 
+import dev.likeness.training.LearningRateScheduleKind;
 import dev.likeness.training.TrainingConfig;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A fine-tuning run of the quality checks: method id of the training module ({@code svdiff}, {@code dreambooth}),
  * optimizer steps, learning rate, seed, whether the text encoder trains too (and at which rate: {@code null} = the
  * method's main rate), and the prior-preservation weight λ. Everything else is the training module's default (batch 1,
- * constant learning rate).
+ * constant learning rate) unless the recipe sets it.
  */
 public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
-                           float priorWeight, Float textEncoderLearningRate) {
+                           float priorWeight, Float textEncoderLearningRate, boolean photoCaptions,
+                           LearningRateScheduleKind schedule, int batchSize) {
 
     /** A recipe with a frozen text encoder and prior-preservation weight λ = 1. */
     public TuningRecipe(String method, int steps, float learningRate, long seed) {
@@ -22,6 +25,13 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     public TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
                         float priorWeight) {
         this(method, steps, learningRate, seed, trainTextEncoder, priorWeight, null);
+    }
+
+    /** A recipe that trains every photo on the one instance prompt. */
+    public TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
+                        float priorWeight, Float textEncoderLearningRate) {
+        this(method, steps, learningRate, seed, trainTextEncoder, priorWeight, textEncoderLearningRate, false,
+                LearningRateScheduleKind.CONSTANT, 1);
     }
 
     public TuningRecipe {
@@ -37,6 +47,12 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
         if (!(priorWeight >= 0) || Float.isInfinite(priorWeight)) {
             throw new IllegalArgumentException("prior-preservation weight must be a finite number >= 0 but is "
                     + priorWeight);
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a tuning recipe needs a learning-rate schedule");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1 but is " + batchSize);
         }
         if (textEncoderLearningRate != null && (!(textEncoderLearningRate > 0)
                 || Float.isInfinite(textEncoderLearningRate))) {
@@ -70,32 +86,53 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
 
     public TuningRecipe withSteps(int newSteps) {
         return new TuningRecipe(method, newSteps, learningRate, seed, trainTextEncoder, priorWeight,
-                textEncoderLearningRate);
+                textEncoderLearningRate, photoCaptions, schedule, batchSize);
     }
 
     /** The same run with another seed (noise, timesteps, data order): how much of a margin is this seed's. */
     public TuningRecipe withSeed(long newSeed) {
         return new TuningRecipe(method, steps, learningRate, newSeed, trainTextEncoder, priorWeight,
-                textEncoderLearningRate);
+                textEncoderLearningRate, photoCaptions, schedule, batchSize);
     }
 
     public TuningRecipe withLearningRate(float lr) {
-        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight, textEncoderLearningRate);
+        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight, textEncoderLearningRate, photoCaptions, schedule, batchSize);
     }
 
     /** The same run with the text encoder trained too (at {@link #textEncoderLearningRate}, else the main rate). */
     public TuningRecipe withTextEncoder(boolean train) {
-        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight, textEncoderLearningRate);
+        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight, textEncoderLearningRate, photoCaptions, schedule, batchSize);
     }
 
     /** The same run with the text encoder's own learning rate ({@code null}: the main rate). */
     public TuningRecipe withTextEncoderLearningRate(Float lr) {
-        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight, lr);
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight, lr, photoCaptions, schedule, batchSize);
     }
 
     /** The same run with prior-preservation loss weight λ (used when there are class images). */
     public TuningRecipe withPriorWeight(float lambda) {
-        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda, textEncoderLearningRate);
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda, textEncoderLearningRate, photoCaptions, schedule, batchSize);
+    }
+
+    /**
+     * The same run with each photo trained on its own caption ("a sks vase on grass, in the center", the world's
+     * caption of the photo with the identifier) instead of the one instance prompt.
+     */
+    public TuningRecipe withPhotoCaptions(boolean captions) {
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight,
+                textEncoderLearningRate, captions, schedule, batchSize);
+    }
+
+    /** The same run with another learning-rate schedule (no warm-up; cosine and linear decay to 0). */
+    public TuningRecipe withSchedule(LearningRateScheduleKind kind) {
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight,
+                textEncoderLearningRate, photoCaptions, kind, batchSize);
+    }
+
+    /** The same run with {@code n} photos per step. */
+    public TuningRecipe withBatchSize(int n) {
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight,
+                textEncoderLearningRate, photoCaptions, schedule, n);
     }
 
     /** The instance prompt the runs train on, "a photo of sks vase" for identifier "sks" and class noun "vase". */
@@ -109,11 +146,12 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
      * {@link #priorWeight}).
      */
     TrainingConfig config(Path baseFolder, String identifier, String classNoun, String classPrompt, int classImages,
-                          int resolution) {
+                          int resolution, List<String> captions) {
         TrainingConfig.Builder b = TrainingConfig.builder(method).modelDir(baseFolder)
                 .instancePrompt(instancePrompt("{id}", classNoun)).classNoun(classNoun).resolution(resolution)
                 .maxSteps(steps).learningRate(learningRate).seed(seed).methodOption("identifier", identifier)
-                .trainTextEncoder(trainTextEncoder).textEncoderLearningRate(textEncoderLearningRate);
+                .trainTextEncoder(trainTextEncoder).textEncoderLearningRate(textEncoderLearningRate)
+                .instanceCaptions(photoCaptions ? captions : List.of()).lrSchedule(schedule).batchSize(batchSize);
         if (classPrompt != null) {
             b.classPrompt(classPrompt).numClassImages(classImages).priorLossWeight(priorWeight);
         }

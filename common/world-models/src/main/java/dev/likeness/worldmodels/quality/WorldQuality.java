@@ -207,7 +207,8 @@ public final class WorldQuality implements AutoCloseable {
         SubjectScores base = scores(baseRenders, classPrompts, photos);
         List<RgbImage> priors = classImages > 0 ? classImages(subject, classImages) : List.of();
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
-                priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
+                priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size(),
+                photoCaptions(subject));
         long start = System.nanoTime();
         List<RgbImage> tunedRenders = SubjectTuning.tune(baseFolder, cfg, photos, priors, log,
                 (tuned, result) -> render(tuned, subjectPrompts));
@@ -227,7 +228,8 @@ public final class WorldQuality implements AutoCloseable {
      */
     public SubjectFidelity trainingPromptFit(Subject subject, TuningRecipe recipe) throws IOException {
         List<RgbImage> photos = photos(subject);
-        TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size());
+        TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size(),
+                photoCaptions(subject));
         String trainingPrompt = TuningRecipe.instancePrompt(IDENTIFIER, subject.classNoun());
         List<RgbImage> baseRenders;
         try (StableDiffusionModel base = StableDiffusionModel.load(baseFolder)) {
@@ -283,7 +285,8 @@ public final class WorldQuality implements AutoCloseable {
                                            List<RgbImage> priors, List<String> classPrompts,
                                            List<String> subjectPrompts) throws IOException {
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(),
-                priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size());
+                priors.isEmpty() ? null : subject.classPrompt(), priors.size(), sampling.size(),
+                photoCaptions(subject));
         long start = System.nanoTime();
         List<List<RgbImage>> renders = SubjectTuning.tune(baseFolder, cfg, photos, priors, log,
                 (tuned, result) -> List.of(render(tuned, classPrompts), render(tuned, subjectPrompts)));
@@ -304,6 +307,12 @@ public final class WorldQuality implements AutoCloseable {
             out.add(ZeroShotClassifier.toMetricsImage(p.image()));
         }
         return out;
+    }
+
+    /** Each photo's world caption with the identifier left as {@code {id}}, in the photos' order. */
+    List<String> photoCaptions(Subject subject) {
+        return SubjectPhotos.generate(subject, sampling.size()).stream().map(p -> p.caption("{id}"))
+                .toList();
     }
 
     // prior-preservation images: the base model's renders of the subject's class prompt, fixed seeds

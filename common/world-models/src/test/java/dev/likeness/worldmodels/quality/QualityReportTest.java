@@ -1,5 +1,7 @@
 package dev.likeness.worldmodels.quality;
 
+import dev.likeness.training.LearningRateScheduleKind;
+import dev.likeness.training.TrainingConfig;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.worldmodels.clip.ZeroShotAccuracy;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,5 +95,24 @@ class QualityReportTest {
         assertThatThrownBy(() -> QualityCommand.run(List.of("--sd", "x"), sink, sink))
                 .hasMessageContaining("--clip is missing");
         assertThatThrownBy(() -> new TuningRecipe("svdiff", 0, 1e-2f, 7)).hasMessageContaining("steps");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-schedule", "warm"), sink, sink))
+                .hasMessageContaining("unknown learning-rate schedule 'warm'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-batch", "0"), sink, sink))
+                .hasMessageContaining("batch size must be >= 1 but is 0");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-captions", "maybe"), sink, sink))
+                .hasMessageContaining("--svdiff-captions must be true or false, got 'maybe'");
+    }
+
+    @Test
+    void recipeReachesTheTrainingConfig() {
+        List<String> captions = List.of("a {id} vase on grass, in the center", "a {id} vase at night, in the center");
+        TuningRecipe recipe = TuningRecipe.svdiff().withSchedule(LearningRateScheduleKind.LINEAR).withBatchSize(2);
+        TrainingConfig cfg = recipe.config(Path.of("base"), "sks", "vase", null, 0, 32, captions);
+        assertThat(cfg.lrSchedule()).isEqualTo(LearningRateScheduleKind.LINEAR);
+        assertThat(cfg.batchSize()).isEqualTo(2);
+        assertThat(cfg.instanceCaptions()).as("captions only when the recipe asks for them").isEmpty();
+        assertThat(cfg.instancePrompt()).isEqualTo("a photo of {id} vase");
+        assertThat(recipe.withPhotoCaptions(true).config(Path.of("base"), "sks", "vase", null, 0, 32, captions)
+                .instanceCaptions()).isEqualTo(captions);
     }
 }

@@ -74,10 +74,15 @@ public final class DreamBooth implements FineTuningMethod {
 
     @Override
     public List<String> instancePrompts(TrainingConfig cfg) {
+        return List.of(resolvePrompt(cfg.instancePrompt()));
+    }
+
+    @Override
+    public String resolvePrompt(String prompt) {
         if (identifier == null) {
-            throw new IllegalStateException("prepareTokenizer must run before instancePrompts");
+            throw new IllegalStateException("prepareTokenizer must run before prompts are resolved");
         }
-        return List.of(cfg.instancePrompt().replace("{id}", identifier));
+        return prompt.replace("{id}", identifier);
     }
 
     @Override

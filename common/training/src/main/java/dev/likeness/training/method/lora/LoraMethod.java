@@ -75,10 +75,15 @@ public final class LoraMethod implements FineTuningMethod {
     /** The instance prompt with {@code {id}} replaced by the identifier. */
     @Override
     public List<String> instancePrompts(TrainingConfig cfg) {
-        if (identifier == null && cfg.instancePrompt().contains("{id}")) {
-            throw new IllegalStateException("prepareTokenizer must run before instancePrompts");
+        return List.of(resolvePrompt(cfg.instancePrompt()));
+    }
+
+    @Override
+    public String resolvePrompt(String prompt) {
+        if (identifier == null && prompt.contains("{id}")) {
+            throw new IllegalStateException("prepareTokenizer must run before prompts are resolved");
         }
-        return List.of(identifier == null ? cfg.instancePrompt() : cfg.instancePrompt().replace("{id}", identifier));
+        return identifier == null ? prompt : prompt.replace("{id}", identifier);
     }
 
     /** The subject identifier (after {@link #prepareTokenizer}), or {@code null}. */

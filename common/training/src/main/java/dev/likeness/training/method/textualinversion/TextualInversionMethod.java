@@ -116,9 +116,15 @@ public final class TextualInversionMethod implements FineTuningMethod {
     public List<String> instancePrompts(TrainingConfig cfg) {
         requirePrepared();
         if (cfg.methodOption("textual_inversion.prompts", "templates").equals("instance")) {
-            return List.of(cfg.instancePrompt().replace("{id}", placeholder()));
+            return List.of(resolvePrompt(cfg.instancePrompt()));
         }
         return PromptTemplates.prompts(cfg.learnableProperty(), placeholder());
+    }
+
+    @Override
+    public String resolvePrompt(String prompt) {
+        requirePrepared();
+        return prompt.replace("{id}", placeholder());
     }
 
     @Override
