@@ -275,6 +275,20 @@ class TrainerTest {
     }
 
     @Test
+    void validationPromptsGetTheIdentifier() throws IOException {
+        try (NDManager m = root.newSubManager()) {
+            TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
+            TrainingConfig cfg = base().maxSteps(4).methodOption(DreamBooth.OPTION_IDENTIFIER, "sks")
+                    .validationEvery(2).validationPrompt("a {id} dog on the moon").build();
+            List<String> seen = new ArrayList<>();
+            try (Trainer t = trainer(model, cfg, m, false)) {
+                t.train(ProgressListener.NONE, (step, tuned, prompt) -> seen.add(step + ": " + prompt));
+            }
+            assertThat(seen).containsExactly("2: a sks dog on the moon", "4: a sks dog on the moon");
+        }
+    }
+
+    @Test
     void captionsEqualToTheInstancePromptTrainExactlyLikeNoCaptions() throws IOException {
         List<byte[]> unets = new ArrayList<>();
         for (List<String> captions : List.of(List.<String>of(), List.of("a photo of {id} dog", "a photo of {id} dog"))) {
