@@ -26,8 +26,7 @@ import java.util.concurrent.Callable;
                 "Example: likeness world sheet --out sheet.png --count 16"})
 public final class WorldCommand implements Callable<Integer> {
 
-    /** WorldTool's commands: its main dispatches on these names in a switch and exposes no list of them. */
-    static final List<String> WORLD_TOOL_COMMANDS = List.of("dataset", "subjects", "tokenizer", "sheet");
+    static final List<String> WORLD_TOOL_COMMANDS = List.copyOf(WorldTool.COMMANDS.keySet());
 
     /**
      * The tools parse their own {@code --name value} options, so everything after COMMAND must reach them as

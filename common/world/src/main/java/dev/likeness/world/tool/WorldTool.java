@@ -11,7 +11,9 @@ import dev.likeness.world.tokenizer.WorldTokenizer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,12 +29,34 @@ import java.util.Map;
  */
 public final class WorldTool {
 
+    /** The commands, in the order of the usage text, each with its usage line. */
+    public static final Map<String, String> COMMANDS = usage();
+
     private WorldTool() {
+    }
+
+    private static Map<String, String> usage() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("dataset", "dataset   --out DIR [--split train|held-out|all] [--from 0] [--count 1000] [--size 64] "
+                + "[--seed S]");
+        m.put("subjects", "subjects  --out DIR [--size 64]");
+        m.put("tokenizer", "tokenizer --out DIR [--vocab 1024]");
+        m.put("sheet", "sheet     --out FILE.png [--split train] [--count 48] [--size 64] [--seed S]");
+        return Collections.unmodifiableMap(m);
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: WorldTool dataset|subjects|tokenizer|sheet --out PATH [options]");
+            throw new IllegalArgumentException("usage: WorldTool " + String.join("|", COMMANDS.keySet())
+                    + " --out PATH [options]");
+        }
+        if (!COMMANDS.containsKey(args[0])) {
+            throw new IllegalArgumentException("unknown command '" + args[0] + "'; commands: "
+                    + String.join(", ", COMMANDS.keySet()));
+        }
+        if (args.length == 2 && (args[1].equals("--help") || args[1].equals("-h"))) {
+            System.out.println("usage: WorldTool " + COMMANDS.get(args[0]));
+            return;
         }
         Map<String, String> opt = options(args);
         Path out = Path.of(require(opt, "out"));
@@ -64,8 +88,7 @@ public final class WorldTool {
                 }
                 ContactSheet.of(images, 8, Math.max(1, 128 / size), 4).writePng(out);
             }
-            default -> throw new IllegalArgumentException("unknown command '" + args[0]
-                    + "' (dataset, subjects, tokenizer or sheet)");
+            default -> throw new IllegalStateException("command '" + args[0] + "' is listed but not handled");
         }
     }
 

@@ -31,10 +31,28 @@ class WorldToolTest {
     }
 
     @Test
+    void helpAfterACommandPrintsItsUsage() throws Exception {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            WorldTool.main(new String[] {"sheet", "--help"});
+        } finally {
+            System.setOut(before);
+        }
+        assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("usage: WorldTool sheet").contains("--out FILE.png").contains("--count 48");
+        assertThat(WorldTool.COMMANDS).containsOnlyKeys("dataset", "subjects", "tokenizer", "sheet");
+    }
+
+    @Test
     void rejectsBadCommandsWithAClearMessage() {
         assertThatThrownBy(() -> WorldTool.main(new String[0])).hasMessageContaining("usage");
         assertThatThrownBy(() -> WorldTool.main(new String[] {"paint", "--out", "x"}))
                 .hasMessageContaining("unknown command 'paint'");
+        assertThatThrownBy(() -> WorldTool.main(new String[] {"paint"}))
+                .as("the command is checked before its options").hasMessageContaining("unknown command 'paint'")
+                .hasMessageContaining("dataset, subjects, tokenizer, sheet");
         assertThatThrownBy(() -> WorldTool.main(new String[] {"dataset"})).hasMessageContaining("missing --out");
         assertThatThrownBy(() -> WorldTool.main(new String[] {"dataset", "--out"}))
                 .hasMessageContaining("--name value pairs");
