@@ -62,6 +62,11 @@ public final class CutMixTraining implements AutoCloseable {
      */
     public CutMixTraining(Trainer trainer, TrainingConfig cfg, CutMixUnmix.Subject a, NDArray pixelsA,
                           CutMixUnmix.Subject b, NDArray pixelsB) {
+        if (!cfg.instanceCaptions().isEmpty()) {
+            // each subject's rows are prompted by its own phrase; per-image captions would be silently unused
+            throw new IllegalArgumentException("Cut-Mix-Unmix prompts each subject by its phrase; instanceCaptions "
+                    + "are not supported here");
+        }
         if (!(trainer.method() instanceof SvdiffMethod)) {
             throw new IllegalArgumentException("Cut-Mix-Unmix trains SVDiff spectral shifts, the trainer runs '"
                     + trainer.method().id() + "'");

@@ -185,6 +185,9 @@ class CutMixTrainingTest {
                 NDArray small = TrainingImages.load(TrainingImages.list(sculptures), 16, true, m);
                 assertThatThrownBy(() -> new CutMixTraining(t, sv, DOG, a, SCULPTURE, small))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one size");
+                TrainingConfig captioned = config().instanceCaptions(List.of("a sks dog", "a sks dog")).build();
+                assertThatThrownBy(() -> new CutMixTraining(t, captioned, DOG, a, SCULPTURE, a))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("instanceCaptions");
             }
         }
     }
