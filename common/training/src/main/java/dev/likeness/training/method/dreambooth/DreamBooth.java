@@ -63,13 +63,7 @@ public final class DreamBooth implements FineTuningMethod {
 
     @Override
     public void prepareTokenizer(PromptTokenizer tokenizer, TrainingConfig cfg) {
-        String explicit = cfg.methodOption(OPTION_IDENTIFIER, null);
-        if (explicit != null && !explicit.isBlank()) {
-            identifier = explicit.trim();
-        } else {
-            int parts = Integer.parseInt(cfg.methodOption(OPTION_IDENTIFIER_TOKENS, "1"));
-            identifier = IdentifierSelector.select(tokenizer, cfg.seed(), parts);
-        }
+        identifier = IdentifierSelector.forRun(tokenizer, cfg);
     }
 
     @Override
@@ -79,10 +73,7 @@ public final class DreamBooth implements FineTuningMethod {
 
     @Override
     public String resolvePrompt(String prompt) {
-        if (identifier == null) {
-            throw new IllegalStateException("prepareTokenizer must run before prompts are resolved");
-        }
-        return prompt.replace("{id}", identifier);
+        return IdentifierSelector.substitute(prompt, identifier);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.likeness.training.method.dreambooth;
 
 import dev.likeness.training.PromptTokenizer;
+import dev.likeness.training.TrainingConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,33 @@ public final class IdentifierSelector {
         }
         long eos = tokenizer.encode("")[1];
         return ids[2] == eos;
+    }
+
+    /**
+     * The run's identifier: the method option {@link DreamBooth#OPTION_IDENTIFIER} when set, else
+     * {@link DreamBooth#OPTION_IDENTIFIER_TOKENS} rare tokens (default 1) {@link #select selected} from the seed.
+     */
+    public static String forRun(PromptTokenizer tokenizer, TrainingConfig cfg) {
+        String explicit = cfg.methodOption(DreamBooth.OPTION_IDENTIFIER, null);
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit.trim();
+        }
+        return select(tokenizer, cfg.seed(), Integer.parseInt(cfg.methodOption(DreamBooth.OPTION_IDENTIFIER_TOKENS,
+                "1")));
+    }
+
+    /**
+     * {@code prompt} with {@code {id}} replaced by {@code identifier}; refuses a prompt that needs an identifier
+     * before one was chosen.
+     */
+    public static String substitute(String prompt, String identifier) {
+        if (identifier == null) {
+            if (prompt.contains("{id}")) {
+                throw new IllegalStateException("prepareTokenizer must run before prompts are resolved");
+            }
+            return prompt;
+        }
+        return prompt.replace("{id}", identifier);
     }
 
     /**

@@ -12,7 +12,6 @@ import dev.likeness.training.TrainableTensor;
 import dev.likeness.training.TrainingConfig;
 import dev.likeness.training.TrainingModel;
 import dev.likeness.training.artifact.WeightOverride;
-import dev.likeness.training.method.dreambooth.DreamBooth;
 import dev.likeness.training.method.dreambooth.IdentifierSelector;
 
 import java.io.IOException;
@@ -66,10 +65,7 @@ public final class LoraMethod implements FineTuningMethod {
      */
     @Override
     public void prepareTokenizer(PromptTokenizer tokenizer, TrainingConfig cfg) {
-        String explicit = cfg.methodOption(DreamBooth.OPTION_IDENTIFIER, null);
-        identifier = explicit != null && !explicit.isBlank() ? explicit.trim()
-                : IdentifierSelector.select(tokenizer, cfg.seed(),
-                Integer.parseInt(cfg.methodOption(DreamBooth.OPTION_IDENTIFIER_TOKENS, "1")));
+        identifier = IdentifierSelector.forRun(tokenizer, cfg);
     }
 
     /** The instance prompt with {@code {id}} replaced by the identifier. */
@@ -80,10 +76,7 @@ public final class LoraMethod implements FineTuningMethod {
 
     @Override
     public String resolvePrompt(String prompt) {
-        if (identifier == null && prompt.contains("{id}")) {
-            throw new IllegalStateException("prepareTokenizer must run before prompts are resolved");
-        }
-        return identifier == null ? prompt : prompt.replace("{id}", identifier);
+        return IdentifierSelector.substitute(prompt, identifier);
     }
 
     /** The subject identifier (after {@link #prepareTokenizer}), or {@code null}. */
