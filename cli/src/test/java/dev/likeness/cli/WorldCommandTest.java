@@ -108,6 +108,24 @@ class WorldCommandTest {
         assertThat(tmp.resolve("s.png")).doesNotExist();
     }
 
+    @Test
+    void helpAfterAWorldToolCommandPrintsThatCommandsUsage() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        StringWriter err = new StringWriter();
+        int rc;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            rc = run(err, "world", "sheet", "--help");
+        } finally {
+            System.setOut(before);
+        }
+
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("usage: WorldTool sheet")
+                .contains("--out FILE.png");
+    }
+
     /** {@link LikenessCli#run} with standard error captured. */
     private static int run(StringWriter err, String... args) {
         return new CommandLine(new LikenessCli()).setErr(new PrintWriter(err, true)).execute(args);
