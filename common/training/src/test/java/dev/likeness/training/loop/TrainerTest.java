@@ -291,7 +291,8 @@ class TrainerTest {
     @Test
     void captionsEqualToTheInstancePromptTrainExactlyLikeNoCaptions() throws IOException {
         List<byte[]> unets = new ArrayList<>();
-        for (List<String> captions : List.of(List.<String>of(), List.of("a photo of {id} dog", "a photo of {id} dog"))) {
+        List<String> same = List.of("a photo of {id} dog", "a photo of {id} dog");
+        for (List<String> captions : List.of(List.<String>of(), same)) {
             try (NDManager m = root.newSubManager()) {
                 TrainingModel model = TrainingModels.load(Golden.path("tiny-sd"), m);
                 TrainingConfig cfg = base().maxSteps(3).methodOption(DreamBooth.OPTION_IDENTIFIER, "sks")

@@ -80,7 +80,8 @@ public final class QualityCommand {
                         TuningRecipe.svdiff().textEncoderLearningRate()))
                 .withPhotoCaptions(boolOpt(opt, "svdiff-captions", TuningRecipe.svdiff().photoCaptions()))
                 .withSchedule(opt.containsKey("svdiff-schedule")
-                        ? LearningRateScheduleKind.fromId(opt.get("svdiff-schedule")) : TuningRecipe.svdiff().schedule())
+                        ? LearningRateScheduleKind.fromId(opt.get("svdiff-schedule"))
+                        : TuningRecipe.svdiff().schedule())
                 .withBatchSize(intOpt(opt, "svdiff-batch", TuningRecipe.svdiff().batchSize()));
         TuningRecipe dreambooth = TuningRecipe.dreambooth()
                 .withSteps(intOpt(opt, "dreambooth-steps", TuningRecipe.dreambooth().steps()))

@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * A fine-tuning run of the quality checks: method id of the training module ({@code svdiff}, {@code dreambooth}),
  * optimizer steps, learning rate, seed, whether the text encoder trains too (and at which rate: {@code null} = the
- * method's main rate), and the prior-preservation weight λ. Everything else is the training module's default (batch 1,
- * constant learning rate) unless the recipe sets it.
+ * method's main rate), the prior-preservation weight λ, whether each photo trains on its own caption, the
+ * learning-rate schedule and the batch size. Everything else is the training module's default.
  */
 public record TuningRecipe(String method, int steps, float learningRate, long seed, boolean trainTextEncoder,
                            float priorWeight, Float textEncoderLearningRate, boolean photoCaptions,
@@ -96,22 +96,26 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     public TuningRecipe withLearningRate(float lr) {
-        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight, textEncoderLearningRate, photoCaptions, schedule, batchSize);
+        return new TuningRecipe(method, steps, lr, seed, trainTextEncoder, priorWeight, textEncoderLearningRate,
+                photoCaptions, schedule, batchSize);
     }
 
     /** The same run with the text encoder trained too (at {@link #textEncoderLearningRate}, else the main rate). */
     public TuningRecipe withTextEncoder(boolean train) {
-        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight, textEncoderLearningRate, photoCaptions, schedule, batchSize);
+        return new TuningRecipe(method, steps, learningRate, seed, train, priorWeight, textEncoderLearningRate,
+                photoCaptions, schedule, batchSize);
     }
 
     /** The same run with the text encoder's own learning rate ({@code null}: the main rate). */
     public TuningRecipe withTextEncoderLearningRate(Float lr) {
-        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight, lr, photoCaptions, schedule, batchSize);
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, priorWeight, lr,
+                photoCaptions, schedule, batchSize);
     }
 
     /** The same run with prior-preservation loss weight λ (used when there are class images). */
     public TuningRecipe withPriorWeight(float lambda) {
-        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda, textEncoderLearningRate, photoCaptions, schedule, batchSize);
+        return new TuningRecipe(method, steps, learningRate, seed, trainTextEncoder, lambda, textEncoderLearningRate,
+                photoCaptions, schedule, batchSize);
     }
 
     /**
