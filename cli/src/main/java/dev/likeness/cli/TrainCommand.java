@@ -25,7 +25,9 @@ import dev.likeness.training.loop.ValidationHook;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,6 +49,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--instance-prompt", required = true,
             description = "e.g. \"a photo of {id} dog\"; {id} becomes the identifier/placeholder")
     String instancePrompt;
+    @Option(names = "--captions", description = "text file with one prompt per instance image, in the images' "
+            + "file-name order (e.g. \"a photo of {id} dog on a beach\"); replaces --instance-prompt for training")
+    Path captions;
     @Option(names = "--class-noun", description = "class noun, e.g. dog (class prompt \"a photo of <noun>\")")
     String classNoun;
     @Option(names = "--class-prompt", description = "explicit class prompt (overrides the one built from --class-noun)")
@@ -130,6 +135,9 @@ public final class TrainCommand implements Callable<Integer> {
                 .optimizerStatePrecision(optimizerStatePrecision(optimizerState, fp16OptimizerState));
         if (lr != null) {
             b.learningRate(lr);
+        }
+        if (captions != null) {
+            b.instanceCaptions(readCaptions(captions, TrainingImages.list(images).size()));
         }
         if (cutMixImages != null) {
             if (!method.equals(SvdiffMethod.ID) || classNoun == null || cutMixClassNoun == null) {
@@ -256,6 +264,20 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */
+    /** The non-blank lines of {@code file}, one per instance image; a count that differs is a usage error. */
+    static List<String> readCaptions(Path file, int images) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--captions " + file + " is not a file");
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
+                .filter(l -> !l.isEmpty()).toList();
+        if (lines.size() != images) {
+            throw new IllegalArgumentException("--captions " + file + " has " + lines.size() + " captions but --images"
+                    + " has " + images + " images: one caption per image, in file-name order");
+        }
+        return lines;
+    }
+
     static TrainingConfig.StatePrecision optimizerStatePrecision(String option, boolean fp16Flag) {
         if (option == null) {
             return fp16Flag ? TrainingConfig.StatePrecision.FLOAT16 : TrainingConfig.StatePrecision.FLOAT32;
