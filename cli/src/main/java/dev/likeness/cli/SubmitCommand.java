@@ -45,6 +45,11 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "folder of subject images (png, jpg, …)")
     Path images;
 
+    @Option(names = "--captions", description = "text file with one training prompt per image, in the images' "
+            + "file-name order, each naming the subject with {identifier} (e.g. \"a photo of {identifier} "
+            + "{classNoun} on a beach\")")
+    Path captions;
+
     @Option(names = "--class-noun", required = true, description = "the subject's class, e.g. vase, dog")
     String classNoun;
 
@@ -139,10 +144,12 @@ public final class SubmitCommand implements Callable<Integer> {
         Method m = method(method);
         String id = jobId != null ? jobId : LikenessClient.newJobId();
         try (LikenessClient client = connection.connect()) {
+            // read before anything is uploaded: a bad file stops here; the count is checked with the job
+            List<String> captionLines = captions == null ? null : CaptionFiles.read(captions);
             String modelUri = modelUri(client, out);
             List<String> uris = client.uploadImages(id, images);
             out.printf("uploaded %d image(s) to s3://%s/jobs/%s/inputs/%n", uris.size(), client.settings().bucket(), id);
-            PersonalizationJob job = client.submit(job(id, m, modelUri, uris));
+            PersonalizationJob job = client.submit(job(id, m, modelUri, uris, captionLines));
             out.printf("submitted job %s (%s, %d steps, stages %s)%n", id, m.wire(), job.hyperParameters().steps(),
                     job.stages().stream().map(Stage::wire).toList());
             if (!follow) {
@@ -207,6 +214,11 @@ public final class SubmitCommand implements Callable<Integer> {
     }
 
     PersonalizationJob job(String id, Method m, String modelUri, List<String> uris) {
+        return job(id, m, modelUri, uris, null);
+    }
+
+    /** The job for these options, with {@code captionLines} (from {@code --captions}, or {@code null}). */
+    PersonalizationJob job(String id, Method m, String modelUri, List<String> uris, List<String> captionLines) {
         HyperParameters hp = new HyperParameters(steps, learningRate, null, null, resolution, seed, null, null, null,
                 null, trainTextEncoder, textEncoderLearningRate, checkpointEvery, progressEvery, null, null, null);
         PriorPreservation pp = prior == null && classImages == null && priorSteps == null && classPrompt == null
@@ -225,8 +237,8 @@ public final class SubmitCommand implements Callable<Integer> {
             boolean withPrior = prior != null ? prior : (m == Method.DREAMBOOTH || m == Method.SVDIFF);
             stages = withPrior ? List.of(Stage.PRIOR, Stage.TRAIN) : List.of(Stage.TRAIN);
         }
-        return new PersonalizationJob(PersonalizationJob.SCHEMA, id, m, modelUri, uris, instancePrompt, identifier,
-                classNoun, hp, pp, null, eval, stages, null);
+        return new PersonalizationJob(PersonalizationJob.SCHEMA, id, m, modelUri, uris, captionLines, instancePrompt,
+                identifier, classNoun, hp, pp, null, eval, stages, null);
     }
 
     static Method method(String wire) {

@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -266,11 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */
     /** The non-blank lines of {@code file}, one per instance image; a count that differs is a usage error. */
     static List<String> readCaptions(Path file, int images) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--captions " + file + " is not a file");
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
-                .filter(l -> !l.isEmpty()).toList();
+        List<String> lines = CaptionFiles.read(file);
         if (lines.size() != images) {
             throw new IllegalArgumentException("--captions " + file + " has " + lines.size() + " captions but --images"
                     + " has " + images + " images: one caption per image, in file-name order");

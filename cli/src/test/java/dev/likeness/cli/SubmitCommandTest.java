@@ -7,8 +7,12 @@ import dev.likeness.contracts.jobs.Method;
 import dev.likeness.contracts.jobs.PersonalizationJob;
 import dev.likeness.contracts.jobs.Stage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +48,23 @@ class SubmitCommandTest {
         assertThat(job.evaluation().sampler().steps()).isEqualTo(3);
         assertThat(job.stages()).containsExactly(Stage.PRIOR, Stage.TRAIN, Stage.EVALUATE);
         assertThat(job.hyperParameters().trainTextEncoder()).isFalse();
+    }
+
+    @Test
+    void captionsFromAFileBecomeTheJobsInstanceCaptions(@TempDir Path tmp) throws IOException {
+        Path one = Files.writeString(tmp.resolve("one.txt"), "\n a photo of {identifier} {classNoun} on sand \n");
+        SubmitCommand cmd = parse("--images", "x", "--class-noun", "vase", "--captions", one.toString());
+        PersonalizationJob job = Messages.normalize(cmd.job("j8", Method.SVDIFF, MODEL, IMAGES,
+                CaptionFiles.read(cmd.captions)));
+        assertThat(job.instanceCaptions()).containsExactly("a photo of {identifier} {classNoun} on sand");
+
+        Path two = Files.writeString(tmp.resolve("two.txt"), "a {identifier} vase\na {identifier} vase\n");
+        assertThatThrownBy(() -> Messages.normalize(cmd.job("j9", Method.SVDIFF, MODEL, IMAGES,
+                CaptionFiles.read(two))))
+                .isInstanceOfSatisfying(MessageValidationException.class,
+                        e -> assertThat(e.path()).isEqualTo("$.instanceCaptions"))
+                .hasMessageContaining("one caption per image");
+        assertThatThrownBy(() -> CaptionFiles.read(tmp.resolve("missing.txt"))).hasMessageContaining("not a file");
     }
 
     @Test

@@ -10,9 +10,12 @@ import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -110,11 +113,11 @@ class WorldCommandTest {
 
     @Test
     void helpAfterAWorldToolCommandPrintsThatCommandsUsage() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream before = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream before = System.out;
         StringWriter err = new StringWriter();
         int rc;
-        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try {
             rc = run(err, "world", "sheet", "--help");
         } finally {
@@ -122,7 +125,7 @@ class WorldCommandTest {
         }
 
         assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("usage: WorldTool sheet")
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: WorldTool sheet")
                 .contains("--out FILE.png");
     }
 

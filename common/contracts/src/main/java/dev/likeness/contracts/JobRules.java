@@ -48,7 +48,7 @@ final class JobRules {
         if (stages == null) {
             stages = pp.active() ? List.of(Stage.PRIOR, Stage.TRAIN, Stage.EVALUATE) : List.of(Stage.TRAIN, Stage.EVALUATE);
         }
-        return new PersonalizationJob(j.schema(), j.jobId(), m, j.baseModel(), j.instanceImages(),
+        return new PersonalizationJob(j.schema(), j.jobId(), m, j.baseModel(), j.instanceImages(), j.instanceCaptions(),
                 or(j.instancePrompt(), DEFAULT_INSTANCE_PROMPT), j.identifier(), j.classNoun(), hp, pp,
                 validation(j.validation()), evaluation(j.evaluation()), stages,
                 or(j.createdAt(), Instant.now().truncatedTo(ChronoUnit.MILLIS)));
@@ -177,6 +177,23 @@ final class JobRules {
                 && (j.identifier() == null || !j.instancePrompt().contains(j.identifier()))) {
             c.invalid(p + ".instancePrompt", "must contain " + PersonalizationJob.IDENTIFIER_PLACEHOLDER
                     + " (or the identifier itself) so the subject gets a name");
+        }
+        if (j.instanceCaptions() != null && j.instanceImages() != null
+                && c.list(p + ".instanceCaptions", j.instanceCaptions(), 1, 1000)) {
+            if (j.instanceCaptions().size() != j.instanceImages().size()) {
+                c.invalid(p + ".instanceCaptions", "has " + j.instanceCaptions().size() + " captions for "
+                        + j.instanceImages().size() + " instance images: one caption per image, in the same order");
+            }
+            for (int i = 0; i < j.instanceCaptions().size(); i++) {
+                String caption = j.instanceCaptions().get(i);
+                String at = p + ".instanceCaptions[" + i + "]";
+                c.nonBlank(at, caption, 1000);
+                if (!caption.isBlank() && !caption.contains(PersonalizationJob.IDENTIFIER_PLACEHOLDER)
+                        && (j.identifier() == null || !caption.contains(j.identifier()))) {
+                    c.invalid(at, "must contain " + PersonalizationJob.IDENTIFIER_PLACEHOLDER
+                            + " (or the identifier itself) so the subject gets a name");
+                }
+            }
         }
         if (c.present(p + ".hyperParameters", j.hyperParameters()) && j.method() != null) {
             hyperParameters(j.method(), j.hyperParameters(), c, p + ".hyperParameters");

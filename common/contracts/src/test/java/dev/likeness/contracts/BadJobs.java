@@ -136,6 +136,14 @@ final class BadJobs {
                         "$.evaluation.seeds", "one seed per image"),
                 crossField("prompt without identifier", "instancePrompt", "\"a photo of a dog\"",
                         "$.instancePrompt", "{identifier}"),
+                edited("no instance captions", "instanceCaptions", "[]", "$.instanceCaptions", invalid, "between 1"),
+                edited("blank instance caption", "instanceCaptions", "[\"a sks dog\", \" \", \"a sks dog\"]",
+                        "$.instanceCaptions[1]", invalid, "must not be blank"),
+                crossField("fewer captions than images", "instanceCaptions", "[\"a {identifier} dog\"]",
+                        "$.instanceCaptions", "one caption per image"),
+                crossField("caption without identifier", "instanceCaptions",
+                        "[\"a {identifier} dog\", \"a dog on a beach\", \"a sks dog\"]", "$.instanceCaptions[1]",
+                        "{identifier}"),
                 crossField("prior stage without prior preservation", "priorPreservation.enabled", "false",
                         "$.stages[0]", "priorPreservation.enabled"));
     }

@@ -46,6 +46,25 @@ class JobMessagesTest {
     }
 
     @Test
+    void instanceCaptionsAreOptionalAndKeptInOrder() {
+        PersonalizationJob plain = Messages.parseJob(Fixtures.svdiffJob());
+        assertThat(plain.instanceCaptions()).isNull();
+        assertThat(Messages.toJson(plain)).doesNotContain("instanceCaptions");
+
+        String captioned = Fixtures.edit(Fixtures.svdiffJob(), "instanceCaptions",
+                "[\"a photo of {identifier} {classNoun} on a beach\", \"a sks dog at night\", \"a {identifier} dog\"]");
+        PersonalizationJob job = Messages.parseJob(captioned);
+        assertThat(job.instanceCaptions()).containsExactly("a photo of {identifier} {classNoun} on a beach",
+                "a sks dog at night", "a {identifier} dog");
+        assertThat(job.resolvePrompt(job.instanceCaptions().get(0), job.identifier()))
+                .isEqualTo("a photo of sks dog on a beach");
+        String json = Messages.toJson(job);
+        assertThat(json.indexOf("\"instanceCaptions\"")).isGreaterThan(json.indexOf("\"instanceImages\""))
+                .isLessThan(json.indexOf("\"instancePrompt\""));
+        assertThat(Messages.parseJob(json)).isEqualTo(job);
+    }
+
+    @Test
     void roundTripIsStableAndOrdered() {
         PersonalizationJob job = Messages.parseJob(Fixtures.svdiffJob());
         String once = Messages.toJson(job);

@@ -97,6 +97,7 @@ class SchemaAgreementTest {
                 .containsExactlyInAnyOrder("not JSON", "empty", "trailing garbage", "duplicate key",
                         "stages out of order", "warmup longer than training", "seeds do not match images per prompt",
                         "prompt without identifier", "prior stage without prior preservation",
+                        "fewer captions than images", "caption without identifier",
                         "text-encoder learning rate for a frozen text encoder");
     }
 

@@ -1,6 +1,7 @@
 package dev.likeness.training;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,7 +253,7 @@ public final class TrainingConfig {
         public Builder instancePrompt(String v) { instancePrompt = v; return this; }
         /** Per-image prompts ({@code null} or empty: none); see {@link TrainingConfig#instanceCaptions()}. */
         public Builder instanceCaptions(List<String> v) {
-            instanceCaptions = v == null ? List.of() : Collections.unmodifiableList(new java.util.ArrayList<>(v));
+            instanceCaptions = v == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(v));
             return this;
         }
         public Builder classNoun(String v) { classNoun = v; return this; }

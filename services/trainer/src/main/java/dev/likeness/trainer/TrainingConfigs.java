@@ -20,14 +20,19 @@ final class TrainingConfigs {
      *
      * @param classImages local folder of class images, or {@code null} without prior preservation
      */
+    /** The job's placeholders as the library's: {@code {identifier}} is the trained token, {@code {classNoun}} text. */
+    private static String libraryPrompt(PersonalizationJob job, String prompt) {
+        return prompt.replace(PersonalizationJob.CLASS_NOUN_PLACEHOLDER, job.classNoun())
+                .replace(PersonalizationJob.IDENTIFIER_PLACEHOLDER, "{id}");
+    }
+
     static TrainingConfig of(PersonalizationJob job, Path instanceImages, Path classImages) {
         HyperParameters hp = job.hyperParameters();
-        // the job's placeholders -> the library's: {identifier} is the trained token, {classNoun} is plain text
-        String prompt = job.instancePrompt().replace(PersonalizationJob.CLASS_NOUN_PLACEHOLDER, job.classNoun())
-                .replace(PersonalizationJob.IDENTIFIER_PLACEHOLDER, "{id}");
         TrainingConfig.Builder b = TrainingConfig.builder(job.method().wire())
                 .instanceImages(instanceImages)
-                .instancePrompt(prompt)
+                .instancePrompt(libraryPrompt(job, job.instancePrompt()))
+                .instanceCaptions(job.instanceCaptions() == null ? null
+                        : job.instanceCaptions().stream().map(c -> libraryPrompt(job, c)).toList())
                 .classNoun(job.classNoun())
                 .resolution(hp.resolution())
                 .maxSteps(hp.steps())

@@ -31,6 +31,17 @@ class TrainingConfigsTest {
     }
 
     @Test
+    void instanceCaptionsReachTheLibraryWithItsPlaceholders() {
+        List<String> images = List.of("s3://likeness/jobs/j/inputs/0.png", "s3://likeness/jobs/j/inputs/1.png");
+        PersonalizationJob job = Messages.normalize(PersonalizationJob.of("j", Method.SVDIFF,
+                "s3://likeness/models/m/", images, "vase").withIdentifier("sks")
+                .withInstanceCaptions(List.of("a {identifier} {classNoun} on grass", "a sks vase at night")));
+        assertThat(TrainingConfigs.of(job, Path.of("instance"), null).instanceCaptions())
+                .containsExactly("a {id} vase on grass", "a sks vase at night");
+        assertThat(config(Method.SVDIFF, HyperParameters.defaults()).instanceCaptions()).isEmpty();
+    }
+
+    @Test
     void dreamBoothTextEncoderTakesItsOwnRateOrTheJobsRate() {
         TrainingConfig own = config(Method.DREAMBOOTH, withTextEncoder(2e-4, 5e-5));
         assertThat(own.learningRate()).isEqualTo(2e-4f);

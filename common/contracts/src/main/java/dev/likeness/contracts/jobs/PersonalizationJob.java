@@ -11,13 +11,16 @@ import java.util.List;
  * <p>Read and write jobs with {@code dev.likeness.contracts.Messages}: it rejects bad input with the
  * JSON path of the offending field and fills every optional field with the method's default, so a
  * job handed to a service has no {@code null} fields except {@link #identifier} (absent = chosen by
- * the trainer).
+ * the trainer) and {@link #instanceCaptions} (absent = every image trains on the instance prompt).
  *
  * @param schema            always {@link #SCHEMA}
  * @param jobId             idempotency key, {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}
  * @param method            personalization method
  * @param baseModel         diffusers model folder, {@code s3://bucket/prefix/}
  * @param instanceImages    subject images, {@code s3://bucket/key} each, at least one
+ * @param instanceCaptions  optional: one training prompt per instance image, in the same order, each naming the
+ *                          subject like the instance prompt ("a photo of {identifier} {classNoun} on a beach"); the
+ *                          images then train on these instead of the instance prompt
  * @param instancePrompt    training prompt; {@code {identifier}} and {@code {classNoun}} are replaced
  * @param identifier        rare token naming the subject; {@code null} = chosen automatically
  * @param classNoun         the subject's class, e.g. {@code dog}
@@ -28,14 +31,16 @@ import java.util.List;
  * @param stages            the routing slip, in order, a subsequence of prior, train, evaluate
  * @param createdAt         when the job was submitted
  */
-@JsonPropertyOrder({"schema", "jobId", "method", "baseModel", "instanceImages", "instancePrompt", "identifier",
-        "classNoun", "hyperParameters", "priorPreservation", "validation", "evaluation", "stages", "createdAt"})
+@JsonPropertyOrder({"schema", "jobId", "method", "baseModel", "instanceImages", "instanceCaptions", "instancePrompt",
+        "identifier", "classNoun", "hyperParameters", "priorPreservation", "validation", "evaluation", "stages",
+        "createdAt"})
 public record PersonalizationJob(
         String schema,
         String jobId,
         Method method,
         String baseModel,
         List<String> instanceImages,
+        List<String> instanceCaptions,
         String instancePrompt,
         String identifier,
         String classNoun,
@@ -59,44 +64,57 @@ public record PersonalizationJob(
      */
     public static PersonalizationJob of(String jobId, Method method, String baseModel, List<String> instanceImages,
             String classNoun) {
-        return new PersonalizationJob(SCHEMA, jobId, method, baseModel, instanceImages, null, null, classNoun,
+        return new PersonalizationJob(SCHEMA, jobId, method, baseModel, instanceImages, null, null, null, classNoun,
                 null, null, null, null, null, null);
+    }
+
+    /** Copy with one training prompt per instance image ({@code null}: none, the instance prompt for all). */
+    public PersonalizationJob withInstanceCaptions(List<String> newInstanceCaptions) {
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, newInstanceCaptions,
+                instancePrompt, identifier, classNoun, hyperParameters, priorPreservation,
+                validation, evaluation, stages, createdAt);
     }
 
     /** Copy with other hyper-parameters. */
     public PersonalizationJob withHyperParameters(HyperParameters newHyperParameters) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, identifier,
-                classNoun, newHyperParameters, priorPreservation, validation, evaluation, stages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, identifier, classNoun, newHyperParameters, priorPreservation,
+                validation, evaluation, stages, createdAt);
     }
 
     /** Copy with other prior-preservation settings. */
     public PersonalizationJob withPriorPreservation(PriorPreservation newPriorPreservation) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, identifier,
-                classNoun, hyperParameters, newPriorPreservation, validation, evaluation, stages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, identifier, classNoun, hyperParameters, newPriorPreservation,
+                validation, evaluation, stages, createdAt);
     }
 
     /** Copy with another routing slip. */
     public PersonalizationJob withStages(List<Stage> newStages) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, identifier,
-                classNoun, hyperParameters, priorPreservation, validation, evaluation, newStages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, identifier, classNoun, hyperParameters, priorPreservation,
+                validation, evaluation, newStages, createdAt);
     }
 
     /** Copy with another identifier. */
     public PersonalizationJob withIdentifier(String newIdentifier) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, newIdentifier,
-                classNoun, hyperParameters, priorPreservation, validation, evaluation, stages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, newIdentifier, classNoun, hyperParameters, priorPreservation,
+                validation, evaluation, stages, createdAt);
     }
 
     /** Copy with other evaluation settings. */
     public PersonalizationJob withEvaluation(EvaluationSettings newEvaluation) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, identifier,
-                classNoun, hyperParameters, priorPreservation, validation, newEvaluation, stages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, identifier, classNoun, hyperParameters, priorPreservation,
+                validation, newEvaluation, stages, createdAt);
     }
 
     /** Copy with other validation settings. */
     public PersonalizationJob withValidation(ValidationSettings newValidation) {
-        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instancePrompt, identifier,
-                classNoun, hyperParameters, priorPreservation, newValidation, evaluation, stages, createdAt);
+        return new PersonalizationJob(schema, jobId, method, baseModel, instanceImages, instanceCaptions,
+                instancePrompt, identifier, classNoun, hyperParameters, priorPreservation,
+                newValidation, evaluation, stages, createdAt);
     }
 
     /**

@@ -24,9 +24,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -259,7 +261,7 @@ class TrainerTest {
                     .instanceCaptions(List.of("a photo of {id} dog on grass", "a {id} dog at night")).build();
             try (Trainer t = trainer(model, cfg, m, true)) {
                 List<String> resolved = List.of("a photo of sks dog on grass", "a sks dog at night");
-                java.util.Set<Integer> seen = new java.util.HashSet<>();
+                Set<Integer> seen = new HashSet<>();
                 for (int step = 0; step < 6; step++) {
                     List<String> prompts = t.promptsOfStep(step);
                     int image = t.instanceImageOfSample(step);

@@ -4,6 +4,9 @@ import dev.likeness.world.image.RgbImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,15 +35,15 @@ class WorldToolTest {
 
     @Test
     void helpAfterACommandPrintsItsUsage() throws Exception {
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream before = System.out;
-        System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream before = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
             WorldTool.main(new String[] {"sheet", "--help"});
         } finally {
             System.setOut(before);
         }
-        assertThat(buf.toString(java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(buf.toString(StandardCharsets.UTF_8))
                 .startsWith("usage: WorldTool sheet").contains("--out FILE.png").contains("--count 48");
         assertThat(WorldTool.COMMANDS).containsOnlyKeys("dataset", "subjects", "tokenizer", "sheet");
     }
