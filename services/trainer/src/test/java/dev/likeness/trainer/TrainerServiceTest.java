@@ -102,7 +102,10 @@ class TrainerServiceTest {
         String jobId = Fixtures.newJobId();
         PersonalizationJob job = Fixtures.loraJob(jobId, model,
                 List.of(Fixtures.subjectImage(store, jobId, "a.png", 72), Fixtures.subjectImage(store, jobId, "b.png",
-                        64)), STEPS);
+                        64)), STEPS)
+                // one caption per image: the service's path from the job's instanceCaptions to the training loop
+                .withInstanceCaptions(List.of("a photo of {identifier} {classNoun} on grass",
+                        "a {identifier} {classNoun} at night"));
         int rebalances = service.consumer().rebalanceCount();
         publish(job);
 
