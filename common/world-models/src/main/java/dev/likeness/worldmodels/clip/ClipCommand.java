@@ -17,9 +17,12 @@ import java.util.Map;
  * <pre>
  * clip --steps 1500 --checkpoint-dir ckpt/clip [--resume] [--threads 1] [--out folder] [--checkpoint-every 100]
  *      [--pool 20000] [--batch 128] [--eval-images 512] [--fp32] [--init-from exported-folder]
- *      [--aux-weight 0] [--lr 1e-3] [--warmup 60]
+ *      [--aux-weight 0] [--lr 1e-3] [--warmup 60] [--split train|all] [--data-seed S]
  * </pre>
- * Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
+ * {@code --split all} trains on every composition, held-out ones included (a judge may see them: the held-out split
+ * tests the base model), from the world with data seed {@code --data-seed} (default: the recipe's; choose another so
+ * that the pool and the held-out evaluation images differ; pass the same two when resuming).
+ * <p>Every checkpoint also exports the folder to {@code --out} (float16 unless {@code --fp32}) and logs the zero-shot
  * accuracy on held-out world images. {@code clip --evaluate <folder> [--eval-images 512]} only measures a finished
  * folder's zero-shot accuracy (every {@link ZeroShotClassifier.Prompting}, held-out and training images).
  */
@@ -70,7 +73,13 @@ public final class ClipCommand {
 
         log.println("recipe " + recipe);
         long t0 = System.nanoTime();
-        ImagePool pool = ClipTrainer.trainingPool(recipe, n -> log.println("rendered " + n + " training images"));
+        Split split = Split.ofId(opt.getOrDefault("split", Split.TRAIN.id()));
+        if (split == Split.HELD_OUT) {
+            throw new IllegalArgumentException("clip: --split must be train or all, not held-out alone");
+        }
+        long dataSeed = Long.parseLong(opt.getOrDefault("data-seed", Long.toString(recipe.dataSeed())));
+        ImagePool pool = ClipTrainer.trainingPool(recipe, split, dataSeed,
+                n -> log.println("rendered " + n + " training images"));
         ZeroShotAccuracy.Labelled heldOut = ZeroShotAccuracy.render(recipe.worldConfig(), Split.HELD_OUT,
                 evalImages);
         log.printf(Locale.ROOT, "data ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);

@@ -132,7 +132,17 @@ public final class ClipTrainer implements AutoCloseable {
 
     /** Renders the recipe's training pool (train split). */
     public static ImagePool trainingPool(ClipRecipe recipe, java.util.function.IntConsumer progress) {
-        return ImagePool.render(recipe.worldConfig(), Split.TRAIN, recipe.poolSize(), progress);
+        return trainingPool(recipe, Split.TRAIN, recipe.dataSeed(), progress);
+    }
+
+    /**
+     * Renders a training pool from {@code split} of the world with data seed {@code dataSeed}. A judge may see every
+     * composition ({@link Split#ALL}): the held-out split tests the base model, not the evaluator; another seed keeps
+     * the pool's images apart from the held-out evaluation images of the recipe's own seed.
+     */
+    public static ImagePool trainingPool(ClipRecipe recipe, Split split, long dataSeed,
+                                         java.util.function.IntConsumer progress) {
+        return ImagePool.render(recipe.worldConfig().withSeed(dataSeed), split, recipe.poolSize(), progress);
     }
 
     /**
