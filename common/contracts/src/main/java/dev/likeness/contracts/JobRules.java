@@ -153,6 +153,15 @@ final class JobRules {
 
     // ---- validation -----------------------------------------------------------------------------
 
+    /** A training prompt must name the subject: {@code {identifier}}, or the job's identifier written out. */
+    private static void namesTheSubject(Checker c, String path, String prompt, String identifier) {
+        if (!prompt.contains(PersonalizationJob.IDENTIFIER_PLACEHOLDER)
+                && (identifier == null || !prompt.contains(identifier))) {
+            c.invalid(path, "must contain " + PersonalizationJob.IDENTIFIER_PLACEHOLDER
+                    + " (or the identifier itself) so the subject gets a name");
+        }
+    }
+
     static void validate(PersonalizationJob j, Checker c, String p) {
         c.schema(p + ".schema", j.schema(), PersonalizationJob.SCHEMA);
         c.id(p + ".jobId", j.jobId());
@@ -173,10 +182,8 @@ final class JobRules {
             c.invalid(p + ".identifier", "must be 1-64 characters without whitespace");
         }
         c.nonBlank(p + ".instancePrompt", j.instancePrompt(), 1000);
-        if (j.instancePrompt() != null && !j.instancePrompt().contains(PersonalizationJob.IDENTIFIER_PLACEHOLDER)
-                && (j.identifier() == null || !j.instancePrompt().contains(j.identifier()))) {
-            c.invalid(p + ".instancePrompt", "must contain " + PersonalizationJob.IDENTIFIER_PLACEHOLDER
-                    + " (or the identifier itself) so the subject gets a name");
+        if (j.instancePrompt() != null) {
+            namesTheSubject(c, p + ".instancePrompt", j.instancePrompt(), j.identifier());
         }
         if (j.instanceCaptions() != null && j.instanceImages() != null
                 && c.list(p + ".instanceCaptions", j.instanceCaptions(), 1, 1000)) {
@@ -188,10 +195,8 @@ final class JobRules {
                 String caption = j.instanceCaptions().get(i);
                 String at = p + ".instanceCaptions[" + i + "]";
                 c.nonBlank(at, caption, 1000);
-                if (!caption.isBlank() && !caption.contains(PersonalizationJob.IDENTIFIER_PLACEHOLDER)
-                        && (j.identifier() == null || !caption.contains(j.identifier()))) {
-                    c.invalid(at, "must contain " + PersonalizationJob.IDENTIFIER_PLACEHOLDER
-                            + " (or the identifier itself) so the subject gets a name");
+                if (!caption.isBlank()) {
+                    namesTheSubject(c, at, caption, j.identifier());
                 }
             }
         }

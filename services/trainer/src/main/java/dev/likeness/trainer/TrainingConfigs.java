@@ -20,12 +20,6 @@ final class TrainingConfigs {
      *
      * @param classImages local folder of class images, or {@code null} without prior preservation
      */
-    /** The job's placeholders as the library's: {@code {identifier}} is the trained token, {@code {classNoun}} text. */
-    private static String libraryPrompt(PersonalizationJob job, String prompt) {
-        return prompt.replace(PersonalizationJob.CLASS_NOUN_PLACEHOLDER, job.classNoun())
-                .replace(PersonalizationJob.IDENTIFIER_PLACEHOLDER, "{id}");
-    }
-
     static TrainingConfig of(PersonalizationJob job, Path instanceImages, Path classImages) {
         HyperParameters hp = job.hyperParameters();
         TrainingConfig.Builder b = TrainingConfig.builder(job.method().wire())
@@ -75,5 +69,11 @@ final class TrainingConfigs {
             }
         }
         return b.build();
+    }
+
+    /** The job's placeholders as the library's: {@code {identifier}} is the trained token, {@code {classNoun}} text. */
+    private static String libraryPrompt(PersonalizationJob job, String prompt) {
+        return prompt.replace(PersonalizationJob.CLASS_NOUN_PLACEHOLDER, job.classNoun())
+                .replace(PersonalizationJob.IDENTIFIER_PLACEHOLDER, "{id}");
     }
 }
