@@ -262,8 +262,10 @@ public final class TrainCommand implements Callable<Integer> {
         return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
 
-    /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */
-    /** The non-blank lines of {@code file}, one per instance image; a count that differs is a usage error. */
+    /**
+     * The non-blank lines of {@code file}, one per instance image; a count that differs is a usage error here, before
+     * any model is loaded (the training loop would refuse it too, but only after loading).
+     */
     static List<String> readCaptions(Path file, int images) throws IOException {
         List<String> lines = CaptionFiles.read(file);
         if (lines.size() != images) {
@@ -273,6 +275,7 @@ public final class TrainCommand implements Callable<Integer> {
         return lines;
     }
 
+    /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */
     static TrainingConfig.StatePrecision optimizerStatePrecision(String option, boolean fp16Flag) {
         if (option == null) {
             return fp16Flag ? TrainingConfig.StatePrecision.FLOAT16 : TrainingConfig.StatePrecision.FLOAT32;
