@@ -54,7 +54,6 @@ import java.util.stream.Stream;
  */
 public final class ClipTrainer implements AutoCloseable {
 
-    /** One logged step. */
     /**
      * One logged step. {@code loss} is the total; {@code auxLoss} and {@code auxClassAccuracy} are the supervised
      * attribute loss (unweighted) and its class head's batch accuracy, 0 when the recipe has no auxiliary loss.
