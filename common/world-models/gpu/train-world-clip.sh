@@ -1,11 +1,12 @@
 #!/bin/bash
-# The shipped world-clip (2026-11-22), two GPU runs of WorldModelsTool clip with the auxiliary attribute loss
-# (weight 1), batch 1024 over a 60,000-image pool. Each run is cut by `timeout` (device calls are limited to
-# 10 minutes); every checkpoint exports the folder, so the newest export is what a run leaves.
+# Stages 1 and 2 of the shipped world-clip (2026-11-22; stage 3 ran on the CPU: bundle/world-clip/TRAINING.md),
+# two GPU runs of WorldModelsTool clip with the auxiliary attribute loss (weight 1), batch 1024 over a 60,000-image
+# pool. Each run is cut by `timeout` (device calls are limited to 10 minutes); every checkpoint exports the folder,
+# so the newest export is what a run leaves.
 #   part 1: from scratch, schedule planned for 2,000 steps (lr 1e-3, 100 warm-up), export at step 500 used
 #           (this part shared the GPU with two other runs: 650 ms/step)
 #   part 2: --init-from the part-1 export, schedule 1,600 steps (lr 7e-4, 50 warm-up), alone: 234 ms/step,
-#           export at step 1,400 shipped
+#           export at step 1,400 kept (candidates/world-clip-gpu) and continued on the CPU
 # usage: train-world-clip.sh 1            -> $OUT/clip-1.tar
 #        train-world-clip.sh 2 PART1_DIR  -> $OUT/clip-2.tar  (PART1_DIR: the part-1 export, inside the kit)
 source "$(dirname "${BASH_SOURCE[0]}")/device-setup.sh"

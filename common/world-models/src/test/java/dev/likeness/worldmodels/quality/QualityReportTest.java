@@ -35,13 +35,13 @@ class QualityReportTest {
         assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
                 .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
-                .contains("svdiff, 400 steps at lr 0.03")
+                .contains("svdiff, 300 steps at lr 0.03")
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
                 .contains("dreambooth with the text encoder at lr 5e-5, 400 steps at lr 0.0002, 16 class images of "
                         + "\"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
-                .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
+                .contains("**Diagnostic: the training prompt** (svdiff, 300 steps at lr 0.03")
                 .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 |")
                 .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 |");
         PriorPreservation shared = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(null),
