@@ -143,9 +143,11 @@ public final class SubmitCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Method m = method(method);
         String id = jobId != null ? jobId : LikenessClient.newJobId();
+        // before connecting: a bad file or a caption count that differs from the images stops here, with nothing
+        // uploaded (the job's rules check the count too, but only after the upload)
+        List<String> captionLines = captions == null ? null
+                : CaptionFiles.read(captions, LikenessClient.imagesIn(images).size());
         try (LikenessClient client = connection.connect()) {
-            // read before anything is uploaded: a bad file stops here; the count is checked with the job
-            List<String> captionLines = captions == null ? null : CaptionFiles.read(captions);
             String modelUri = modelUri(client, out);
             List<String> uris = client.uploadImages(id, images);
             out.printf("uploaded %d image(s) to s3://%s/jobs/%s/inputs/%n", uris.size(), client.settings().bucket(), id);

@@ -136,7 +136,7 @@ public final class TrainCommand implements Callable<Integer> {
             b.learningRate(lr);
         }
         if (captions != null) {
-            b.instanceCaptions(readCaptions(captions, TrainingImages.list(images).size()));
+            b.instanceCaptions(CaptionFiles.read(captions, TrainingImages.list(images).size()));
         }
         if (cutMixImages != null) {
             if (!method.equals(SvdiffMethod.ID) || classNoun == null || cutMixClassNoun == null) {
@@ -260,19 +260,6 @@ public final class TrainCommand implements Callable<Integer> {
     private static String eta(double seconds) {
         long s = Math.round(seconds);
         return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
-    }
-
-    /**
-     * The non-blank lines of {@code file}, one per instance image; a count that differs is a usage error here, before
-     * any model is loaded (the training loop would refuse it too, but only after loading).
-     */
-    static List<String> readCaptions(Path file, int images) throws IOException {
-        List<String> lines = CaptionFiles.read(file);
-        if (lines.size() != images) {
-            throw new IllegalArgumentException("--captions " + file + " has " + lines.size() + " captions but --images"
-                    + " has " + images + " images: one caption per image, in file-name order");
-        }
-        return lines;
     }
 
     /** {@code --optimizer-state fp32|fp16|int8}, with {@code --fp16-optimizer-state} as the older spelling of fp16. */

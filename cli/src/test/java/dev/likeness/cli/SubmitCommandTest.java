@@ -1,5 +1,6 @@
 package dev.likeness.cli;
 
+import dev.likeness.client.LikenessClient;
 import dev.likeness.contracts.MessageValidationException;
 import dev.likeness.contracts.Messages;
 import dev.likeness.contracts.jobs.EvaluationProtocol;
@@ -10,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +70,19 @@ class SubmitCommandTest {
                         e -> assertThat(e.path()).isEqualTo("$.instanceCaptions"))
                 .hasMessageContaining("one caption per image");
         assertThatThrownBy(() -> CaptionFiles.read(tmp.resolve("missing.txt"))).hasMessageContaining("not a file");
+    }
+
+    @Test
+    void aCaptionCountThatDiffersFromTheImagesStopsBeforeAnythingIsUploaded(@TempDir Path tmp) throws IOException {
+        Path images = TrainCutMixCommandTest.subject(tmp.resolve("images"), Color.ORANGE);
+        int count = LikenessClient.imagesIn(images).size();
+        Path one = Files.writeString(tmp.resolve("one.txt"), "a photo of {identifier} vase on sand\n");
+        // nothing listens on these ports: a submit that got as far as connecting or uploading would fail otherwise
+        String err = stderrOf(() -> assertThat(LikenessCli.run("submit", "--images", images.toString(),
+                "--class-noun", "vase", "--captions", one.toString(), "--kafka", "127.0.0.1:9",
+                "--s3-endpoint", "http://127.0.0.1:9")).isNotZero());
+        assertThat(err).contains("has 1 captions but --images has " + count + " images");
+        assertThat(count).isGreaterThan(1);
     }
 
     @Test
@@ -139,5 +157,18 @@ class SubmitCommandTest {
         SubmitCommand cmd = new SubmitCommand();
         new CommandLine(cmd).parseArgs(args);
         return cmd;
+    }
+
+    /** What {@code action} printed to standard error (picocli reports a failed command there). */
+    private static String stderrOf(Runnable action) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            action.run();
+        } finally {
+            System.setErr(stderr);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 }

@@ -42,7 +42,7 @@ class TrainCaptionsOptionTest {
         assertThat(train(images, tmp.resolve("out"), "--captions", tmp.resolve("missing.txt").toString()))
                 .isNotZero();
         assertThat(tmp.resolve("out")).doesNotExist();
-        assertThatThrownBy(() -> TrainCommand.readCaptions(one, 2))
+        assertThatThrownBy(() -> CaptionFiles.read(one, 2))
                 .hasMessageContaining("has 1 captions but --images has 2 images");
     }
 

@@ -123,6 +123,23 @@ public final class LikenessClient implements AutoCloseable {
      * @return their {@code s3://} URIs, for {@link PersonalizationJob#instanceImages()}
      */
     public List<String> uploadImages(String jobId, Path folder) {
+        List<String> uris = new ArrayList<>();
+        for (Path image : imagesIn(folder)) {
+            ObjectKey key = ObjectKeys.job(jobId).input(image.getFileName().toString());
+            store.put(key, image, contentType(image));
+            uris.add(store.uri(key).toString());
+        }
+        return uris;
+    }
+
+    /**
+     * The images {@link #uploadImages} would upload from {@code folder}, in that order: those directly in it (png, jpg,
+     * jpeg, webp, bmp), sorted by name. Lets a caller check what goes with them (one caption per image) before
+     * anything is uploaded.
+     *
+     * @throws IllegalArgumentException if {@code folder} is not a directory or holds no images
+     */
+    public static List<Path> imagesIn(Path folder) {
         List<Path> images;
         try (Stream<Path> files = Files.list(requireDirectory(folder, "image folder"))) {
             images = files.filter(Files::isRegularFile).filter(LikenessClient::isImage).sorted().toList();
@@ -132,13 +149,7 @@ public final class LikenessClient implements AutoCloseable {
         if (images.isEmpty()) {
             throw new IllegalArgumentException("no images (" + String.join(", ", IMAGE_EXTENSIONS) + ") in " + folder);
         }
-        List<String> uris = new ArrayList<>();
-        for (Path image : images) {
-            ObjectKey key = ObjectKeys.job(jobId).input(image.getFileName().toString());
-            store.put(key, image, contentType(image));
-            uris.add(store.uri(key).toString());
-        }
-        return uris;
+        return images;
     }
 
     /**

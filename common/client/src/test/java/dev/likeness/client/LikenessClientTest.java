@@ -65,6 +65,8 @@ class LikenessClientTest {
 
         String prefix = "s3://" + stack.bucket() + "/jobs/" + jobId + "/inputs/";
         assertThat(uris).containsExactly(prefix + "a.jpg", prefix + "b.png");
+        // what a caller can count beforehand (one caption per image) is what was uploaded, in the same order
+        assertThat(LikenessClient.imagesIn(dir)).containsExactly(dir.resolve("a.jpg"), dir.resolve("b.png"));
         assertThat(client.store().getBytes(ObjectKeys.job(jobId).input("b.png"))).containsExactly(1, 2, 3);
         assertThat(client.store().exists(ObjectKeys.job(jobId).input("notes.txt"))).isFalse();
     }
@@ -72,6 +74,8 @@ class LikenessClientTest {
     @Test
     void anEmptyImageFolderIsAClearError(@TempDir Path dir) {
         assertThatThrownBy(() -> client.uploadImages("job-x", dir))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no images");
+        assertThatThrownBy(() -> LikenessClient.imagesIn(dir))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no images");
     }
 
