@@ -52,6 +52,9 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
                     QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
             scoreTable(s, fidelity, "base model, \"a " + subject.classNoun() + " …\"",
                     r.method() + ", \"a " + WorldQuality.IDENTIFIER + " " + subject.classNoun() + " …\"", "margin");
+            s.append("\nCLIP-T without the position: the same renders against their prompts without the position "
+                    + "clause (a diagnostic, not part of the bar); near 0 there while CLIP-T falls, the subject keeps "
+                    + "the scene but not its place in it.\n");
         }
         if (prior != null) {
             TuningRecipe r = prior.recipe();
@@ -95,16 +98,18 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
     // base and tuned scores, one row each, and a row of tuned minus base named differenceName
     private static void scoreTable(StringBuilder s, SubjectFidelity f, String baseName, String tunedName,
                                    String differenceName) {
-        s.append("| renders | CLIP-I | DINO | CLIP-T | DIV |\n|---|---:|---:|---:|---:|\n");
+        s.append("| renders | CLIP-I | DINO | CLIP-T | DIV | CLIP-T without the position |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         row(s, baseName, f.base());
         row(s, tunedName, f.tuned());
-        s.append(String.format(Locale.ROOT, "| %s | %+.3f | %+.3f | %+.3f | %+.3f |%n", differenceName,
-                f.clipIMargin(), f.dinoMargin(), f.clipTChange(), f.tuned().div() - f.base().div()));
+        s.append(String.format(Locale.ROOT, "| %s | %+.3f | %+.3f | %+.3f | %+.3f | %+.3f |%n", differenceName,
+                f.clipIMargin(), f.dinoMargin(), f.clipTChange(), f.tuned().div() - f.base().div(),
+                f.clipTWithoutPositionChange()));
     }
 
     private static void row(StringBuilder s, String name, SubjectScores v) {
-        s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f |%n", name, v.clipI(), v.dino(),
-                v.clipT(), v.div()));
+        s.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f |%n", name, v.clipI(), v.dino(),
+                v.clipT(), v.div(), v.clipTWithoutPosition()));
     }
 
     private static void prior(StringBuilder s, String name, PriorPreservation.Run v, PriorPreservation.Run base) {

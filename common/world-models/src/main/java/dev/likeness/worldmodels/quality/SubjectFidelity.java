@@ -18,4 +18,12 @@ public record SubjectFidelity(TuningRecipe recipe, double trainSeconds, SubjectS
     public double clipTChange() {
         return tuned.clipT() - base.clipT();
     }
+
+    /**
+     * Tuned minus base CLIP-T against the prompts without their position clause: near 0 while {@link #clipTChange()}
+     * falls means the subject keeps the scene but not its place in it.
+     */
+    public double clipTWithoutPositionChange() {
+        return tuned.clipTWithoutPosition() - base.clipTWithoutPosition();
+    }
 }

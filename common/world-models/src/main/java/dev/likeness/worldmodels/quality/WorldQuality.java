@@ -341,19 +341,28 @@ public final class WorldQuality implements AutoCloseable {
         return new PromptRenderer(model, sampling).render(all, seeds);
     }
 
-    /** Scores prompt-major renders ({@link #SEEDS_PER_PROMPT} per prompt); CLIP-T against {@code textPrompts}. */
+    /**
+     * Scores prompt-major renders ({@link #SEEDS_PER_PROMPT} per prompt); CLIP-T against {@code textPrompts}, and
+     * against them without their position clause.
+     */
     private SubjectScores scores(List<RgbImage> renders, List<String> textPrompts, List<RgbImage> photos) {
         float[][] clipGen = clip.embed(renders);
         float[][] clipReal = clip.embed(photos);
-        float[][] text = clip.embedTexts(textPrompts);
-        double clipT = 0;
-        for (int g = 0; g < renders.size(); g++) {
-            clipT += Similarity.cosine(clipGen[g], text[g / SEEDS_PER_PROMPT]);
-        }
         float[][] dinoGen = dino.embed(renders);
         return new SubjectScores(Similarity.meanOverPairs(clipGen, clipReal),
-                Similarity.meanOverPairs(dinoGen, dino.embed(photos)), clipT / renders.size(), div(dinoGen),
+                Similarity.meanOverPairs(dinoGen, dino.embed(photos)), clipT(clipGen, textPrompts),
+                clipT(clipGen, textPrompts.stream().map(SubjectScores::withoutPosition).toList()), div(dinoGen),
                 renders.size());
+    }
+
+    /** Mean CLIP cosine of each render to its prompt ({@link #SEEDS_PER_PROMPT} renders per prompt). */
+    private double clipT(float[][] clipGen, List<String> textPrompts) {
+        float[][] text = clip.embedTexts(textPrompts);
+        double sum = 0;
+        for (int g = 0; g < clipGen.length; g++) {
+            sum += Similarity.cosine(clipGen[g], text[g / SEEDS_PER_PROMPT]);
+        }
+        return sum / clipGen.length;
     }
 
     private double pres(List<RgbImage> classRenders, List<RgbImage> photos) {

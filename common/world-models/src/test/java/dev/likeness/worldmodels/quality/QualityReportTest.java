@@ -21,29 +21,38 @@ class QualityReportTest {
     private static final TuningRecipe SVDIFF = TuningRecipe.svdiff();
 
     @Test
+    void withoutPositionKeepsTheSceneOfAWorldPrompt() {
+        assertThat(SubjectScores.withoutPosition("a vase on sand, at the top right")).isEqualTo("a vase on sand");
+        assertThat(SubjectScores.withoutPosition("a photo of a vase")).isEqualTo("a photo of a vase");
+    }
+
+    @Test
     void tableShowsEveryNumberAndWhetherEachBarIsMet() {
         CaptionScore heldOut = new CaptionScore(Split.HELD_OUT, true, new ZeroShotAccuracy(64, 0.859, 0.781, 0.5));
         CaptionScore ceiling = new CaptionScore(Split.HELD_OUT, false, new ZeroShotAccuracy(64, 0.95, 0.9, 0.7));
-        SubjectFidelity f = new SubjectFidelity(SVDIFF, 42, new SubjectScores(0.61, 0.30, 0.25, 0.2, 32),
-                new SubjectScores(0.80, 0.62, 0.23, 0.1, 32));
+        SubjectFidelity f = new SubjectFidelity(SVDIFF, 42, new SubjectScores(0.61, 0.30, 0.25, 0.31, 0.2, 32),
+                new SubjectScores(0.80, 0.62, 0.23, 0.33, 0.1, 32));
         PriorPreservation p = new PriorPreservation(TuningRecipe.dreambooth(), 16,
                 new PriorPreservation.Run(0.30, 0.2, Double.NaN, 0), new PriorPreservation.Run(0.32, 0.2, 0.6, 50),
                 new PriorPreservation.Run(0.55, 0.1, 0.7, 40));
         String md = new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut, ceiling), f, p,
-                new SubjectFidelity(SVDIFF, 30, new SubjectScores(0.3, 0.5, 0.2, 0.3, 8),
-                        new SubjectScores(0.45, 0.58, 0.25, 0.2, 8))).markdown();
+                new SubjectFidelity(SVDIFF, 30, new SubjectScores(0.3, 0.5, 0.2, 0.2, 0.3, 8),
+                        new SubjectScores(0.45, 0.58, 0.25, 0.25, 0.2, 8))).markdown();
         assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
                 .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
                 .contains("svdiff, 300 steps at lr 0.03")
-                .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 |")
+                .contains("| renders | CLIP-I | DINO | CLIP-T | DIV | CLIP-T without the position |")
+                .contains("| svdiff, \"a sks vase …\" | 0.800 | 0.620 | 0.230 | 0.100 | 0.330 |")
+                .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 | +0.020 |")
+                .contains("the subject keeps the scene but not its place in it")
                 .contains("dreambooth with the text encoder at lr 5e-5, 400 steps at lr 0.0002, 16 class images of "
                         + "\"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
                 .contains("**Diagnostic: the training prompt** (svdiff, 300 steps at lr 0.03")
-                .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 |")
-                .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 |");
+                .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 | 0.200 |")
+                .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 | +0.050 |");
         PriorPreservation shared = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(null),
                 16, p.base(), p.withPrior(), p.withoutPrior());
         assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), null, shared, null)
@@ -56,7 +65,7 @@ class QualityReportTest {
         assertThat(QualityBars.priorPreservationMet(p)).isTrue();
         // CLIP-T fell too far: prompt context lost
         assertThat(QualityBars.personalizationMet(new SubjectFidelity(SVDIFF, 1, f.base(),
-                new SubjectScores(0.8, 0.62, 0.19, 0.1, 32)))).isFalse();
+                new SubjectScores(0.8, 0.62, 0.19, 0.33, 0.1, 32)))).isFalse();
         // the subject was not learned with prior: keeping the class proves nothing
         assertThat(QualityBars.priorPreservationMet(new PriorPreservation(p.recipe(), 16, p.base(),
                 new PriorPreservation.Run(0.32, 0.2, 0.31, 50), p.withoutPrior()))).isFalse();

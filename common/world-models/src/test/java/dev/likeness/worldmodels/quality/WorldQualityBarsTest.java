@@ -89,6 +89,8 @@ class WorldQualityBarsTest {
         for (SubjectScores s : new SubjectScores[] {fit.base(), fit.tuned()}) {
             assertThat(s.dino()).as("DINO, " + fit).isBetween(-1.0, 1.0).isNotZero();
             assertThat(s.clipI()).as("CLIP-I, " + fit).isBetween(-1.0, 1.0).isNotZero();
+            // the training prompt has no position clause: both CLIP-T readings score the same text
+            assertThat(s.clipTWithoutPosition()).as("CLIP-T without the position, " + fit).isEqualTo(s.clipT());
         }
         // three rows of 8 tiles (photos padded, base renders, tuned renders); a tile is 32 px × 3 plus a 2 px gap
         RgbImage sheet = RgbImage.readPng(sheets.resolve("svdiff-training-prompt.png"));
