@@ -11,6 +11,7 @@ import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
 import dev.likeness.world.dataset.WorldSample;
 import dev.likeness.world.image.ContactSheet;
+import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.world.subject.SubjectPhoto;
@@ -351,7 +352,7 @@ public final class WorldQuality implements AutoCloseable {
         float[][] dinoGen = dino.embed(renders);
         return new SubjectScores(Similarity.meanOverPairs(clipGen, clipReal),
                 Similarity.meanOverPairs(dinoGen, dino.embed(photos)), clipT(clipGen, textPrompts),
-                clipT(clipGen, textPrompts.stream().map(SubjectScores::withoutPosition).toList()), div(dinoGen),
+                clipT(clipGen, textPrompts.stream().map(Captions::withoutPosition).toList()), div(dinoGen),
                 renders.size());
     }
 

@@ -21,12 +21,6 @@ class QualityReportTest {
     private static final TuningRecipe SVDIFF = TuningRecipe.svdiff();
 
     @Test
-    void withoutPositionKeepsTheSceneOfAWorldPrompt() {
-        assertThat(SubjectScores.withoutPosition("a vase on sand, at the top right")).isEqualTo("a vase on sand");
-        assertThat(SubjectScores.withoutPosition("a photo of a vase")).isEqualTo("a photo of a vase");
-    }
-
-    @Test
     void tableShowsEveryNumberAndWhetherEachBarIsMet() {
         CaptionScore heldOut = new CaptionScore(Split.HELD_OUT, true, new ZeroShotAccuracy(64, 0.859, 0.781, 0.5));
         CaptionScore ceiling = new CaptionScore(Split.HELD_OUT, false, new ZeroShotAccuracy(64, 0.95, 0.9, 0.7));

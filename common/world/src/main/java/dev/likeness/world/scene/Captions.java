@@ -45,6 +45,16 @@ public final class Captions {
         return "a " + name + " " + scene.background().phrase() + ", " + position(p);
     }
 
+    /**
+     * A caption without its position clause and what follows it: "a sks vase on grass" for "a sks vase on grass, on
+     * the left" (in the grammar the position is the first clause after a comma); a text without a comma is returned
+     * as it is.
+     */
+    public static String withoutPosition(String caption) {
+        int comma = caption.indexOf(',');
+        return comma < 0 ? caption : caption.substring(0, comma);
+    }
+
     /** "in the center", "on the left", "at the top right", … */
     public static String position(ObjectAttributes o) {
         Horizontal h = o.horizontal();

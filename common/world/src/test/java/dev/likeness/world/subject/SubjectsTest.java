@@ -6,6 +6,7 @@ import dev.likeness.world.dataset.WorldDataset;
 import dev.likeness.world.image.ContactSheet;
 import dev.likeness.world.image.RgbImage;
 import dev.likeness.world.scene.Accessory;
+import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.Colour;
 import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.scene.Pattern;
@@ -116,6 +117,10 @@ class SubjectsTest {
         assertThat(prompts.get(0)).isEqualTo("a sks vase on grass, at the top left");
         List<String> classPrompts = SubjectPrompts.recontextualisations(Subject.SPIRAL_VASE, "", 3);
         assertThat(classPrompts.get(0)).isEqualTo("a vase on grass, at the top left");
+        // the scene without the place: the text the position clause follows
+        assertThat(Captions.withoutPosition(classPrompts.get(0))).isEqualTo("a vase on grass");
+        assertThat(classPrompts).allSatisfy(p -> assertThat(p).startsWith(Captions.withoutPosition(p) + ", "));
+        assertThat(Captions.withoutPosition("a photo of a vase")).isEqualTo("a photo of a vase");
         assertThatThrownBy(() -> SubjectPrompts.recontextualisations(Subject.SPIRAL_VASE, "sks", 0))
                 .hasMessageContaining("perBackground");
     }
