@@ -4,6 +4,8 @@ import dev.likeness.engine.random.TinyModelGenerator;
 import dev.likeness.world.image.RgbImage;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.world.subject.SubjectBundle;
+import dev.likeness.world.subject.SubjectPhoto;
+import dev.likeness.world.subject.SubjectPhotos;
 import dev.likeness.world.subject.SubjectPrompts;
 import dev.likeness.worldmodels.WorldModels;
 
@@ -31,13 +33,15 @@ import java.util.List;
  * @param clip           CLIP folder for the evaluator, or {@code null} (the evaluator's random one)
  * @param dino           ViT (DINO) folder for the evaluator, or {@code null}
  * @param images         folder of subject photos
+ * @param captions       text file with each photo's caption as a job template, one per line in the photos' order
+ *                       ({@code likeness submit --captions}), or {@code null} (every photo on the instance prompt)
  * @param classNoun      the subject's class ("vase")
  * @param instancePrompt training prompt
  * @param classPrompt    prompt of the prior-preservation class images and of PRES
  * @param evalPrompts    evaluation prompts
  */
-public record DemoInputs(Path model, Path clip, Path dino, Path images, String classNoun, String instancePrompt,
-                         String classPrompt, List<String> evalPrompts) {
+public record DemoInputs(Path model, Path clip, Path dino, Path images, Path captions, String classNoun,
+                         String instancePrompt, String classPrompt, List<String> evalPrompts) {
 
     public static final String IDENTIFIER = "{identifier}";
     public static final String CLASS_NOUN = "{classNoun}";
@@ -47,8 +51,9 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, String c
     }
 
     /**
-     * The world run: {@code dir/world-sd}, {@code dir/world-clip}, {@code dir/world-dino} and
-     * {@code dir/subject/<id>/00.png …}.
+     * The world run: {@code dir/world-sd}, {@code dir/world-clip}, {@code dir/world-dino},
+     * {@code dir/subject/<id>/00.png …} and the photos' captions {@code dir/subject/<id>.captions.txt} ("a
+     * {identifier} {classNoun} at night, at the top left": they name where each photo puts the subject).
      *
      * @param modelsFrom a folder holding {@code world-sd/}, {@code world-clip/}, {@code world-dino/} to use instead
      *                   of the bundled ones (e.g. a longer training run), or {@code null}
@@ -72,8 +77,10 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, String c
         }
         Path images = dir.resolve("subject").resolve(subject.id());
         writePhotos(SubjectBundle.load(subject), images);
-        return new DemoInputs(folders.get(0), folders.get(1), folders.get(2), images, subject.classNoun(),
-                "a photo of " + IDENTIFIER + " " + CLASS_NOUN, subject.classPrompt(),
+        Path captions = dir.resolve("subject").resolve(subject.id() + ".captions.txt");
+        Files.write(captions, photoCaptions(subject));
+        return new DemoInputs(folders.get(0), folders.get(1), folders.get(2), images, captions,
+                subject.classNoun(), "a photo of " + IDENTIFIER + " " + CLASS_NOUN, subject.classPrompt(),
                 worldEvalPrompts(subject, evalPrompts));
     }
 
@@ -85,7 +92,7 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, String c
         }
         Path folder = dir.resolve("vase");
         SampleVase.write(folder, images, size, 7);
-        return new DemoInputs(model, null, null, folder, "vase", "a photo of " + IDENTIFIER + " " + CLASS_NOUN,
+        return new DemoInputs(model, null, null, folder, null, "vase", "a photo of " + IDENTIFIER + " " + CLASS_NOUN,
                 "a photo of a vase", List.of("a photo of " + IDENTIFIER + " " + CLASS_NOUN,
                 "a " + IDENTIFIER + " " + CLASS_NOUN + " on a beach",
                 "a " + IDENTIFIER + " " + CLASS_NOUN + " in the snow"));
@@ -96,15 +103,29 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, String c
      * "a {identifier} {classNoun} on snow, at the top left".
      */
     static List<String> worldEvalPrompts(Subject subject, int count) {
-        String named = IDENTIFIER + " " + subject.classNoun();
         List<String> out = new ArrayList<>();
         for (String p : SubjectPrompts.recontextualisations(subject, IDENTIFIER, 1).subList(0, count)) {
-            if (!p.contains(named)) {
-                throw new IllegalStateException("world prompt '" + p + "' does not name '" + named + "'");
-            }
-            out.add(p.replace(named, IDENTIFIER + " " + CLASS_NOUN));
+            out.add(template(p, subject));
         }
         return out;
+    }
+
+    /** Each bundled photo's world caption as a job template, in the photos' order. */
+    static List<String> photoCaptions(Subject subject) {
+        List<String> out = new ArrayList<>();
+        for (SubjectPhoto p : SubjectPhotos.generate(subject, SubjectBundle.SIZE)) {
+            out.add(template(p.caption(IDENTIFIER), subject));
+        }
+        return out;
+    }
+
+    /** A world caption of the subject with its class noun as {@code {classNoun}}. */
+    private static String template(String caption, Subject subject) {
+        String named = IDENTIFIER + " " + subject.classNoun();
+        if (!caption.contains(named)) {
+            throw new IllegalStateException("world prompt '" + caption + "' does not name '" + named + "'");
+        }
+        return caption.replace(named, IDENTIFIER + " " + CLASS_NOUN);
     }
 
     /** Prints one {@code key value} line per item, the form {@code ./likeness-demo} reads back. */
@@ -118,6 +139,9 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, String c
         }
         try (var files = Files.list(images)) {
             out.println("images " + images.toAbsolutePath() + " (" + files.count() + " PNGs)");
+        }
+        if (captions != null) {
+            out.println("captions " + captions.toAbsolutePath());
         }
         out.println("class-noun " + classNoun);
         out.println("instance-prompt " + instancePrompt);

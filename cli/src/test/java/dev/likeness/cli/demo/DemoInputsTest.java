@@ -51,6 +51,13 @@ class DemoInputsTest {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList())
                     .containsExactly("00.png", "01.png", "02.png", "03.png", "04.png");
         }
+        // one caption per photo, as job templates, naming where each photo puts the subject
+        assertThat(in.captions()).isEqualTo(dir.resolve("subject").resolve("spiral-vase.captions.txt"));
+        List<String> captions = Files.readAllLines(in.captions());
+        assertThat(captions).hasSize(5).allSatisfy(c -> assertThat(c).startsWith("a {identifier} {classNoun} "));
+        assertThat(captions.get(0)).endsWith(", in the center");
+        assertThat(captions.get(1)).endsWith(", at the top left");
+        assertThat(captions.get(3)).endsWith(", at the top right");
         assertThat(in.classNoun()).isEqualTo("vase");
         assertThat(in.classPrompt()).isEqualTo("a photo of a vase");
         assertThat(in.evalPrompts()).hasSize(3);
@@ -62,7 +69,8 @@ class DemoInputsTest {
                 "instance-prompt a photo of {identifier} {classNoun}",
                 "eval-prompt a {identifier} {classNoun} on grass, at the top left",
                 "model " + dir.resolve("world-sd").toAbsolutePath(),
-                "images " + in.images().toAbsolutePath() + " (5 PNGs)");
+                "images " + in.images().toAbsolutePath() + " (5 PNGs)",
+                "captions " + in.captions().toAbsolutePath());
     }
 
     @Test

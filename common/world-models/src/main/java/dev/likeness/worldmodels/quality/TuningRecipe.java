@@ -62,14 +62,16 @@ public record TuningRecipe(String method, int steps, float learningRate, long se
     }
 
     /**
-     * SVDiff on the world at 32 px: 300 steps at 3e-2 (spectral shifts). The rate was chosen on the provisional
-     * world-sd (docs/world.md, quality bars): at 1e-2 the "sks" renders did not move towards the subject (CLIP-I and
-     * DINO margins below 0), at 1e-1 the prompt context broke (CLIP-T −0.32). The steps were re-measured over
-     * training seeds 7–11 when the world CLIP that recognises class shipped: 300 met bar 2 at two seeds, 250 and 400
-     * at none (the prompt context, CLIP-T, is what fails; the DINO margin held at every seed at 300).
+     * SVDiff on the world at 32 px: 400 steps at 3e-2 (spectral shifts), each photo on its own caption. The rate was
+     * chosen on the provisional world-sd (docs/world.md, quality bars): at 1e-2 the "sks" renders did not move
+     * towards the subject (CLIP-I and DINO margins below 0), at 1e-1 the prompt context broke (CLIP-T −0.32). With
+     * close-ups only and one instance prompt, 300 steps met bar 2 at two training seeds of 7–11 and the tuned model
+     * drew the subject centred wherever the prompt placed it. With two of the five photos placed and every photo on
+     * its caption (which names the place), 400 steps met it at four seeds and 300 at three (docs/world.md, "Close-ups
+     * and placed photos").
      */
     public static TuningRecipe svdiff() {
-        return new TuningRecipe("svdiff", 300, 3e-2f, 7);
+        return new TuningRecipe("svdiff", 400, 3e-2f, 7).withPhotoCaptions(true);
     }
 
     /**

@@ -17,19 +17,40 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Deterministic photos of a subject, varied the way a user's phone photos would be: close-ups, each on a different
- * background, a little off centre, turned and mirrored differently. Their captions place the subject in the center.
+ * Deterministic photos of a subject, varied the way a user's phone photos would be: each on a different background,
+ * turned and mirrored differently. Most are close-ups a little off centre; the rest show the subject smaller, at a
+ * place in the frame ({@link #PLACES}). Each photo's caption names where the subject is.
  */
 public final class SubjectPhotos {
 
     /** Photos per subject in the bundled sets (DreamBooth works from 3–5). */
     public static final int COUNT = 5;
     private static final long SEED = 0x5B1EC7L;
-    /** Half the subject's extent, fraction of the side: about 3.5× the area of a large object in a base scene. */
-    static final double MIN_RADIUS = 0.37;
-    static final double MAX_RADIUS = 0.42;
-    /** Largest offset of the subject's centre from the image centre, fraction of the side. */
+    /**
+     * Half the subject's extent in a close-up, fraction of the side: about 3.5× the area of a large object in a base
+     * scene.
+     */
+    static final double CLOSE_UP_RADIUS = 0.395;
+    /** Half the subject's extent in a placed photo: still larger than a large object in a base scene (0.19–0.23). */
+    static final double PLACED_RADIUS = 0.28;
+    /** Largest random change of either radius, fraction of the side. */
+    static final double RADIUS_JITTER = 0.02;
+    /** How far a placed photo moves the subject's centre from the image centre, along each axis it is placed on. */
+    static final double PLACED_OFFSET = 0.2;
+    /** Largest random offset of the subject's centre from where it is put, fraction of the side. */
     static final double CENTRE_JITTER = 0.04;
+    /**
+     * Where photo {@code i} puts the subject: {@code null} for a close-up in the centre. With close-ups only, tuning
+     * learnt the subject as a centred close-up and drew it there whatever place the prompt named; with every photo
+     * placed it kept the places but learnt the subject at fewer seeds. Two placed photos among three close-ups, each
+     * with a caption that names its place, kept both (docs/world.md, "Close-ups and placed photos").
+     */
+    static final Place[] PLACES = {null, new Place(Horizontal.LEFT, Vertical.TOP), null,
+            new Place(Horizontal.RIGHT, Vertical.TOP), null};
+
+    /** A cell of the frame a placed photo puts the subject in. */
+    record Place(Horizontal horizontal, Vertical vertical) {
+    }
 
     private SubjectPhotos() {
     }
@@ -56,18 +77,28 @@ public final class SubjectPhotos {
 
     private static SubjectPhoto photo(Subject subject, int index, Background background, SceneRenderer renderer) {
         SplittableRandom rng = new SplittableRandom(Seeds.mix(SEED, subject.ordinal(), index));
-        ObjectAttributes object = subject.at(Size.LARGE, Horizontal.CENTER, Vertical.MIDDLE);
-        // Close-ups: the subject fills most of the frame, as in the photo sets DreamBooth was made for. With the
-        // scene sampler's large size (radius 0.19-0.23) the background dominates a squared-error loss and tuning
-        // learns the backgrounds instead of the subject (docs/world.md, "Close-ups confirm it").
-        double x = 0.5 + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
-        double y = 0.5 + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
-        double radius = rng.nextDouble(MIN_RADIUS, MAX_RADIUS);
+        Place place = PLACES[index % PLACES.length];
+        Horizontal horizontal = place == null ? Horizontal.CENTER : place.horizontal();
+        Vertical vertical = place == null ? Vertical.MIDDLE : place.vertical();
+        ObjectAttributes object = subject.at(Size.LARGE, horizontal, vertical);
+        // Mostly close-ups: the subject fills most of the frame, as in the photo sets DreamBooth was made for. With
+        // the scene sampler's large size (radius 0.19-0.23) in every photo the background dominates a squared-error
+        // loss and tuning learns the backgrounds instead of the subject (docs/world.md, "Close-ups confirm it").
+        double x = 0.5 + offset(horizontal == Horizontal.LEFT, horizontal == Horizontal.RIGHT)
+                + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double y = 0.5 + offset(vertical == Vertical.TOP, vertical == Vertical.BOTTOM)
+                + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double radius = (place == null ? CLOSE_UP_RADIUS : PLACED_RADIUS)
+                + rng.nextDouble(-RADIUS_JITTER, RADIUS_JITTER);
         // Poses differ by photo: a turn of up to ±20° and every other photo mirrored.
         Placement posed = new Placement(x, y, radius, rng.nextDouble(-0.35, 0.35), index % 2 == 1);
         SceneAttributes scene = new SceneAttributes(background, object, null);
         SceneLayout layout = new SceneLayout(posed, null, rng.nextLong());
         return new SubjectPhoto(subject, index, renderer.render(scene, layout), scene, layout);
+    }
+
+    private static double offset(boolean towardsZero, boolean towardsOne) {
+        return towardsZero ? -PLACED_OFFSET : towardsOne ? PLACED_OFFSET : 0;
     }
 
     /** The backgrounds in a per-subject order, so every photo of a subject has its own background. */

@@ -8,9 +8,11 @@ import dev.likeness.world.image.RgbImage;
 import dev.likeness.world.scene.Accessory;
 import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.Colour;
+import dev.likeness.world.scene.Horizontal;
 import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.scene.Pattern;
 import dev.likeness.world.scene.SceneAttributes;
+import dev.likeness.world.scene.Vertical;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -68,12 +70,23 @@ class SubjectsTest {
                 assertThat(p.caption("sks")).startsWith("a sks " + s.classNoun() + " ");
                 assertThat(p.caption("")).startsWith("a " + s.classNoun() + " ");
                 backgrounds.add(p.attributes().background());
-                // close-ups: large, near the centre, in varied poses
+                // close-ups near the centre, and placed photos smaller, at their place; in varied poses
                 var place = p.layout().primary();
-                assertThat(place.radius()).isBetween(SubjectPhotos.MIN_RADIUS, SubjectPhotos.MAX_RADIUS);
-                assertThat(Math.abs(place.x() - 0.5)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
-                assertThat(Math.abs(place.y() - 0.5)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
-                assertThat(p.caption("sks")).endsWith(", in the center");
+                SubjectPhotos.Place cell = SubjectPhotos.PLACES[i];
+                double radius = cell == null ? SubjectPhotos.CLOSE_UP_RADIUS : SubjectPhotos.PLACED_RADIUS;
+                assertThat(Math.abs(place.radius() - radius)).isLessThanOrEqualTo(SubjectPhotos.RADIUS_JITTER);
+                Horizontal h = cell == null ? Horizontal.CENTER : cell.horizontal();
+                Vertical v = cell == null ? Vertical.MIDDLE : cell.vertical();
+                double x = 0.5 + (h == Horizontal.LEFT ? -1 : h == Horizontal.RIGHT ? 1 : 0)
+                        * SubjectPhotos.PLACED_OFFSET;
+                double y = 0.5 + (v == Vertical.TOP ? -1 : v == Vertical.BOTTOM ? 1 : 0) * SubjectPhotos.PLACED_OFFSET;
+                assertThat(Math.abs(place.x() - x)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
+                assertThat(Math.abs(place.y() - y)).isLessThanOrEqualTo(SubjectPhotos.CENTRE_JITTER);
+                // the caption names the cell the subject's centre lies in
+                assertThat(p.attributes().primary().horizontal()).isEqualTo(h);
+                assertThat(p.attributes().primary().vertical()).isEqualTo(v);
+                assertThat(p.caption("sks")).endsWith(cell == null ? ", in the center"
+                        : ", at the " + v.word() + " " + h.word());
                 poses.add(Math.round(place.rotation() * 10) + "/" + place.mirrored());
                 for (int j = 0; j < i; j++) {
                     assertThat(p.image().meanAbsDifference(photos.get(j).image())).as(s + " photos " + j + ", " + i)
@@ -82,6 +95,7 @@ class SubjectsTest {
                 sheet.add(p.image());
             }
             assertThat(backgrounds).hasSize(SubjectPhotos.COUNT);
+            assertThat(photos).filteredOn(p -> SubjectPhotos.PLACES[p.index()] == null).hasSize(3);
             assertThat(poses.size()).isGreaterThanOrEqualTo(4);
             assertThat(s.instancePrompt("sks")).isEqualTo("a photo of sks " + s.classNoun());
         }
@@ -130,10 +144,13 @@ class SubjectsTest {
         for (Subject s : Subject.values()) {
             for (SubjectPhoto p : SubjectPhotos.generate(s, 32)) {
                 var place = p.layout().primary();
-                assertThat(place.x() - place.radius()).isGreaterThan(0);
-                assertThat(place.x() + place.radius()).isLessThan(1);
-                assertThat(place.y() - place.radius()).isGreaterThan(0);
-                assertThat(place.y() + place.radius()).isLessThan(1);
+                // close-ups lie wholly inside; a placed photo, like a real one, may cut the subject's edge, but by
+                // no more than its centre's jitter (about one pixel at 32 px)
+                double cut = SubjectPhotos.PLACES[p.index()] == null ? 0 : SubjectPhotos.CENTRE_JITTER;
+                assertThat(place.x() - place.radius()).as(s + " photo " + p.index()).isGreaterThan(-cut);
+                assertThat(place.x() + place.radius()).as(s + " photo " + p.index()).isLessThan(1 + cut);
+                assertThat(place.y() - place.radius()).as(s + " photo " + p.index()).isGreaterThan(-cut);
+                assertThat(place.y() + place.radius()).as(s + " photo " + p.index()).isLessThan(1 + cut);
             }
         }
     }
