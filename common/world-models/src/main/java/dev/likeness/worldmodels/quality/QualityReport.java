@@ -44,10 +44,10 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         if (fidelity != null) {
             TuningRecipe r = fidelity.recipe();
             s.append(String.format(Locale.ROOT, "%n**2. Personalization works** (%s%s, %d steps at lr %s on the 5 "
-                            + "`%s` photos, %.0f s; %d renders each of 8 prompts × %d seeds; bar: CLIP-I and DINO margin ≥ "
-                            + "%s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), trainedParts(r), r.steps(),
+                            + "`%s` photos%s, %.0f s; %d renders each of 8 prompts × %d seeds; bar: CLIP-I and DINO "
+                            + "margin ≥ %s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), trainedParts(r), r.steps(),
                     trim(r.learningRate()),
-                    subject.id(), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
+                    subject.id(), photoPrompts(r), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
                     trim(QualityBars.CLIP_I_MARGIN), trim(QualityBars.CLIP_T_DROP),
                     QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
             scoreTable(s, fidelity, "base model, \"a " + subject.classNoun() + " …\"",
@@ -76,9 +76,9 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         if (fit != null) {
             TuningRecipe r = fit.recipe();
             s.append(String.format(Locale.ROOT, "%n**Diagnostic: the training prompt** (%s%s, %d steps at lr %s on the "
-                            + "5 `%s` photos, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
+                            + "5 `%s` photos%s, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
                             + "subject at all?)%n%n", r.method(), trainedParts(r), r.steps(), trim(r.learningRate()),
-                    subject.id(),
+                    subject.id(), photoPrompts(r),
                     fit.trainSeconds(), fit.base().images()));
             scoreTable(s, fit, "base model, \"" + subject.classPrompt() + "\"", r.method() + ", its training prompt",
                     "change");
@@ -93,6 +93,11 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         }
         return r.textEncoderLearningRate() == null ? " with the text encoder"
                 : " with the text encoder at lr " + trim(r.textEncoderLearningRate());
+    }
+
+    // what the photos train on when it is not the one instance prompt
+    private static String photoPrompts(TuningRecipe r) {
+        return r.photoCaptions() ? ", each on its own caption" : "";
     }
 
     // base and tuned scores, one row each, and a row of tuned minus base named differenceName

@@ -225,9 +225,11 @@ public final class WorldQuality implements AutoCloseable {
      * ("a photo of sks vase", {@link #FIT_RENDERS} seeds), against the base model's renders of the class prompt
      * ("a photo of a vase", same seeds), both scored against the photos. Bar 2 asks the tuned model to carry the
      * subject into new scenes; this asks whether it learnt the subject in the first place. With sheets on, writes
-     * {@code <method>-training-prompt.png}: the photos, the base renders, the tuned renders.
+     * {@code <method>-training-prompt.png}: the photos, the base renders, the tuned renders. A recipe that trains each
+     * photo on its own caption trains on the instance prompt here, so that the rendered prompt is the trained one.
      */
-    public SubjectFidelity trainingPromptFit(Subject subject, TuningRecipe recipe) throws IOException {
+    public SubjectFidelity trainingPromptFit(Subject subject, TuningRecipe tuning) throws IOException {
+        TuningRecipe recipe = tuning.withPhotoCaptions(false);
         List<RgbImage> photos = photos(subject);
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size(),
                 photoCaptions(subject));

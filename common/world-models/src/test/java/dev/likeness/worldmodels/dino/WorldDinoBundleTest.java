@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WorldDinoBundleTest {
 
-    // measured (TRAINING.md, step 2,400 on the close-up photos): min margin 0.574 / 0.590, retrieval 0.75 / 0.80
-    // (32 px photos / bundled 64 px)
-    private static final double MIN_MARGIN = 0.55;
-    private static final double RETRIEVAL_32 = 0.70;
-    private static final double RETRIEVAL_BUNDLED = 0.75;
+    // measured (TRAINING.md, step 2,400, on the photo sets of three close-ups and two placed photos): min margin
+    // 0.459 / 0.482, retrieval 0.80 / 0.70 (32 px photos / bundled 64 px)
+    private static final double MIN_MARGIN = 0.44;
+    private static final double RETRIEVAL_32 = 0.75;
+    private static final double RETRIEVAL_BUNDLED = 0.65;
 
     @TempDir
     static Path dir;

@@ -35,7 +35,7 @@ class QualityReportTest {
         assertThat(md).contains("DDIM 25 steps, guidance 5, 32×32")
                 .contains("| base-model renders | held-out | 64 | 85.9 % | 78.1 % | 50.0 % | **not met** |")
                 .contains("| real world images (classifier ceiling) | held-out | 64 | 95.0 % | 90.0 % | 70.0 % |  |")
-                .contains("svdiff, 300 steps at lr 0.03")
+                .contains("svdiff, 400 steps at lr 0.03 on the 5 `spiral-vase` photos, each on its own caption, 42 s")
                 .contains("| renders | CLIP-I | DINO | CLIP-T | DIV | CLIP-T without the position |")
                 .contains("| svdiff, \"a sks vase …\" | 0.800 | 0.620 | 0.230 | 0.100 | 0.330 |")
                 .contains("| margin | +0.190 | +0.320 | -0.020 | -0.100 | +0.020 |")
@@ -44,13 +44,16 @@ class QualityReportTest {
                         + "\"a photo of a vase\"")
                 .contains("| dreambooth with prior preservation | 0.320 | +0.020 | 0.200 | 0.600 | 50 s |")
                 .contains("| dreambooth without prior preservation | 0.550 | +0.250 | 0.100 | 0.700 | 40 s |")
-                .contains("**Diagnostic: the training prompt** (svdiff, 300 steps at lr 0.03")
+                .contains("**Diagnostic: the training prompt** (svdiff, 400 steps at lr 0.03")
                 .contains("| base model, \"a photo of a vase\" | 0.300 | 0.500 | 0.200 | 0.300 | 0.200 |")
                 .contains("| change | +0.150 | +0.080 | +0.050 | -0.100 | +0.050 |");
         PriorPreservation shared = new PriorPreservation(TuningRecipe.dreambooth().withTextEncoderLearningRate(null),
                 16, p.base(), p.withPrior(), p.withoutPrior());
         assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), null, shared, null)
                 .markdown()).contains("dreambooth with the text encoder, 400 steps at lr 0.0002");
+        SubjectFidelity onePrompt = new SubjectFidelity(SVDIFF.withPhotoCaptions(false), 42, f.base(), f.tuned());
+        assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(), onePrompt, null, null)
+                .markdown()).contains("on the 5 `spiral-vase` photos, 42 s").doesNotContain("own caption");
         assertThat(new QualityReport(Sampling.defaults(), Subject.SPIRAL_VASE, List.of(heldOut), null, null, null)
                 .markdown()).doesNotContain("Diagnostic").doesNotContain("Personalization");
         assertThat(QualityBars.captionsMet(heldOut)).isFalse();
@@ -113,9 +116,12 @@ class QualityReportTest {
         TrainingConfig cfg = recipe.config(Path.of("base"), "sks", "vase", null, 0, 32, captions);
         assertThat(cfg.lrSchedule()).isEqualTo(LearningRateScheduleKind.LINEAR);
         assertThat(cfg.batchSize()).isEqualTo(2);
-        assertThat(cfg.instanceCaptions()).as("captions only when the recipe asks for them").isEmpty();
+        // bar 2's recipe trains each photo on its caption
+        assertThat(cfg.instanceCaptions()).isEqualTo(captions);
         assertThat(cfg.instancePrompt()).isEqualTo("a photo of {id} vase");
-        assertThat(recipe.withPhotoCaptions(true).config(Path.of("base"), "sks", "vase", null, 0, 32, captions)
-                .instanceCaptions()).isEqualTo(captions);
+        assertThat(recipe.withPhotoCaptions(false).config(Path.of("base"), "sks", "vase", null, 0, 32, captions)
+                .instanceCaptions()).as("captions only when the recipe asks for them").isEmpty();
+        assertThat(TuningRecipe.dreambooth().config(Path.of("base"), "sks", "vase", "a photo of a vase", 16, 32,
+                captions).instanceCaptions()).isEmpty();
     }
 }

@@ -84,6 +84,9 @@ class WorldQualityBarsTest {
         TuningRecipe shortRun = TuningRecipe.svdiff().withSteps(5);
         SubjectFidelity fit = quality.sheetsTo(sheets).trainingPromptFit(Subject.SPIRAL_VASE, shortRun);
         System.out.println("training-prompt fit: " + fit);
+        // the fit trains on the prompt it renders, whatever the recipe's photos train on
+        assertThat(shortRun.photoCaptions()).isTrue();
+        assertThat(fit.recipe()).isEqualTo(shortRun.withPhotoCaptions(false));
         assertThat(fit.base().images()).isEqualTo(WorldQuality.FIT_RENDERS);
         assertThat(fit.tuned().images()).isEqualTo(WorldQuality.FIT_RENDERS);
         for (SubjectScores s : new SubjectScores[] {fit.base(), fit.tuned()}) {
