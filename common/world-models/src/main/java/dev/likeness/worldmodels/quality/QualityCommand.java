@@ -23,7 +23,7 @@ import java.util.Set;
  *         [--svdiff-text-encoder false|true] [--svdiff-text-encoder-lr LR] [--svdiff-captions false|true]
  *         [--svdiff-schedule constant|cosine|linear] [--svdiff-batch 1]
  *         [--dreambooth-steps 400] [--dreambooth-lr 2e-4] [--dreambooth-text-encoder true|false]
- *         [--dreambooth-text-encoder-lr LR] [--class-images 16]
+ *         [--dreambooth-text-encoder-lr LR] [--dreambooth-captions false|true] [--class-images 16]
  *         [--prior-weight 1] [--fit-method svdiff|dreambooth] [--tuning-seed 7] [--steps 25] [--guidance 5]
  *         [--threads 1] [--sheets DIR]
  * </pre>
@@ -42,7 +42,8 @@ public final class QualityCommand {
     private static final Set<String> PARTS = Set.of("captions", "personalization", "prior", "fit");
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
-            "dreambooth-text-encoder", "dreambooth-text-encoder-lr", "svdiff-text-encoder", "svdiff-text-encoder-lr",
+            "dreambooth-text-encoder", "dreambooth-text-encoder-lr", "dreambooth-captions", "svdiff-text-encoder",
+            "svdiff-text-encoder-lr",
             "svdiff-captions", "svdiff-schedule", "svdiff-batch",
             "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
             "threads", "tuning-seed");
@@ -89,6 +90,7 @@ public final class QualityCommand {
                 .withTextEncoder(boolOpt(opt, "dreambooth-text-encoder", TuningRecipe.dreambooth().trainTextEncoder()))
                 .withTextEncoderLearningRate(optionalFloat(opt, "dreambooth-text-encoder-lr",
                         TuningRecipe.dreambooth().textEncoderLearningRate()))
+                .withPhotoCaptions(boolOpt(opt, "dreambooth-captions", TuningRecipe.dreambooth().photoCaptions()))
                 .withPriorWeight(floatOpt(opt, "prior-weight", TuningRecipe.dreambooth().priorWeight()));
         if (opt.containsKey("tuning-seed")) {
             // one seed for both tunings; without the option each recipe keeps its own

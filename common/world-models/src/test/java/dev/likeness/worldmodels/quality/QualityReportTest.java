@@ -107,6 +107,8 @@ class QualityReportTest {
                 .hasMessageContaining("batch size must be >= 1 but is 0");
         assertThatThrownBy(() -> QualityCommand.run(List.of("--svdiff-captions", "maybe"), sink, sink))
                 .hasMessageContaining("--svdiff-captions must be true or false, got 'maybe'");
+        assertThatThrownBy(() -> QualityCommand.run(List.of("--dreambooth-captions", "1"), sink, sink))
+                .hasMessageContaining("--dreambooth-captions must be true or false, got '1'");
     }
 
     @Test
