@@ -61,8 +61,9 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    // SVDiff 300 x 3e-2 judged by the world CLIP that sees class: met at training seeds 7 (CLIP-I +0.225, DINO
-    // +0.098, CLIP-T -0.032) and 10, not at 8, 9 and 11 (CLIP-T -0.061, -0.064, -0.098); docs/world.md
+    // SVDiff 400 x 3e-2, each photo on its caption, on the photo sets of three close-ups and two placed photos: met
+    // at training seeds 7 (CLIP-I +0.164, DINO +0.077, CLIP-T -0.025), 9, 10 and 11, not at 8 (DINO +0.003);
+    // docs/world.md, "Close-ups and placed photos"
     void svdiffLearnsTheSubjectAndKeepsThePromptContext(@TempDir Path sheets) throws IOException {
         SubjectFidelity f = quality.sheetsTo(sheets).personalization(Subject.SPIRAL_VASE, TuningRecipe.svdiff());
         System.out.println("personalization: " + f);
@@ -103,8 +104,9 @@ class WorldQualityBarsTest {
     }
 
     @Test
-    // world-dino step 2,400: met at training seeds 7, 8, 9 and 11, not at 10 (the run without prior learns the
-    // subject by only +0.032); docs/world.md
+    // on the photo sets of three close-ups and two placed photos: met at training seeds 7 (PRES -0.033 from base
+    // with prior, +0.219 more without; subject +0.099 / +0.190) and 9, not at 8, 10 and 11 (on the close-up sets:
+    // four seeds of five); docs/world.md, "Close-ups and placed photos"
     void priorPreservationKeepsTheClassAndItsAbsenceLeaksTheSubject(@TempDir Path sheets) throws IOException {
         // its own sheet folder: the shared WorldQuality keeps the last one set, which another test's @TempDir may be
         PriorPreservation p = quality.sheetsTo(sheets).priorPreservation(Subject.SPIRAL_VASE,
