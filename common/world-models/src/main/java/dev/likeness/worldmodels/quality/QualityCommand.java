@@ -43,8 +43,7 @@ public final class QualityCommand {
     private static final Set<String> OPTIONS = Set.of("models", "sd", "clip", "dino", "work", "parts", "captions",
             "subject", "svdiff-steps", "svdiff-lr", "svdiff-class-images", "dreambooth-steps", "dreambooth-lr",
             "dreambooth-text-encoder", "dreambooth-text-encoder-lr", "dreambooth-captions", "svdiff-text-encoder",
-            "svdiff-text-encoder-lr",
-            "svdiff-captions", "svdiff-schedule", "svdiff-batch",
+            "svdiff-text-encoder-lr", "svdiff-captions", "svdiff-schedule", "svdiff-batch",
             "class-images", "prior-weight", "fit-method", "sheets", "steps", "guidance",
             "threads", "tuning-seed");
 

@@ -47,7 +47,8 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
                             + "`%s` photos%s, %.0f s; %d renders each of 8 prompts × %d seeds; bar: CLIP-I and DINO "
                             + "margin ≥ %s, CLIP-T change ≥ −%s) — **%s**%n%n", r.method(), trainedParts(r), r.steps(),
                     trim(r.learningRate()),
-                    subject.id(), photoPrompts(r), fidelity.trainSeconds(), fidelity.base().images(), WorldQuality.SEEDS_PER_PROMPT,
+                    subject.id(), photoPrompts(r), fidelity.trainSeconds(), fidelity.base().images(),
+                    WorldQuality.SEEDS_PER_PROMPT,
                     trim(QualityBars.CLIP_I_MARGIN), trim(QualityBars.CLIP_T_DROP),
                     QualityBars.personalizationMet(fidelity) ? "met" : "not met"));
             scoreTable(s, fidelity, "base model, \"a " + subject.classNoun() + " …\"",
@@ -76,8 +77,8 @@ public record QualityReport(Sampling sampling, Subject subject, List<CaptionScor
         if (fit != null) {
             TuningRecipe r = fit.recipe();
             s.append(String.format(Locale.ROOT, "%n**Diagnostic: the training prompt** (%s%s, %d steps at lr %s on the "
-                            + "5 `%s` photos%s, no prior preservation, %.0f s; %d renders each; did the tuning learn the "
-                            + "subject at all?)%n%n", r.method(), trainedParts(r), r.steps(), trim(r.learningRate()),
+                            + "5 `%s` photos%s, no prior preservation, %.0f s; %d renders each; did the tuning learn "
+                            + "the subject at all?)%n%n", r.method(), trainedParts(r), r.steps(), trim(r.learningRate()),
                     subject.id(), photoPrompts(r),
                     fit.trainSeconds(), fit.base().images()));
             scoreTable(s, fit, "base model, \"" + subject.classPrompt() + "\"", r.method() + ", its training prompt",
