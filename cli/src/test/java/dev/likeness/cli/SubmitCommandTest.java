@@ -12,10 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,10 +75,11 @@ class SubmitCommandTest {
         int count = LikenessClient.imagesIn(images).size();
         Path one = Files.writeString(tmp.resolve("one.txt"), "a photo of {identifier} vase on sand\n");
         // nothing listens on these ports: a submit that got as far as connecting or uploading would fail otherwise
-        String err = stderrOf(() -> assertThat(LikenessCli.run("submit", "--images", images.toString(),
+        CapturedOutput err = CapturedOutput.stderr(() -> LikenessCli.run("submit", "--images", images.toString(),
                 "--class-noun", "vase", "--captions", one.toString(), "--kafka", "127.0.0.1:9",
-                "--s3-endpoint", "http://127.0.0.1:9")).isNotZero());
-        assertThat(err).contains("has 1 captions but --images has " + count + " images");
+                "--s3-endpoint", "http://127.0.0.1:9"));
+        assertThat(err.exitCode()).isNotZero();
+        assertThat(err.text()).contains("has 1 captions but --images has " + count + " images");
         assertThat(count).isGreaterThan(1);
     }
 
@@ -157,18 +155,5 @@ class SubmitCommandTest {
         SubmitCommand cmd = new SubmitCommand();
         new CommandLine(cmd).parseArgs(args);
         return cmd;
-    }
-
-    /** What {@code action} printed to standard error (picocli reports a failed command there). */
-    private static String stderrOf(Runnable action) {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            action.run();
-        } finally {
-            System.setErr(stderr);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }

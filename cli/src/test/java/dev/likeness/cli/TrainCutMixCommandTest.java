@@ -9,10 +9,7 @@ import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -44,23 +41,16 @@ class TrainCutMixCommandTest {
         Path dogClass = subject(tmp.resolve("dog-class"), Color.YELLOW);
         Path sculptureClass = subject(tmp.resolve("sculpture-class"), Color.DARK_GRAY);
         Path output = tmp.resolve("out");
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream stdout = System.out;
-        int rc;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            rc = LikenessCli.run("train", "--method", "svdiff", "--model", Golden.path("tiny-sd").toString(),
-                    "--images", dogs.toString(), "--instance-prompt", "a photo of {id} dog", "--class-noun", "dog",
-                    "--cut-mix-images", sculptures.toString(), "--cut-mix-class-noun", "sculpture",
-                    "--class-images", dogClass.toString(), "--cut-mix-class-images", sculptureClass.toString(),
-                    "--cut-mix-probability", "1", "--unmix-weight", "0.5", "--steps", "2", "--resolution", "32",
-                    "--output", output.toString());
-        } finally {
-            System.setOut(stdout);
-        }
-        String log = captured.toString(StandardCharsets.UTF_8);
+        CapturedOutput run = CapturedOutput.stdout(() -> LikenessCli.run("train", "--method", "svdiff", "--model",
+                Golden.path("tiny-sd").toString(), "--images", dogs.toString(), "--instance-prompt",
+                "a photo of {id} dog", "--class-noun", "dog",
+                "--cut-mix-images", sculptures.toString(), "--cut-mix-class-noun", "sculpture",
+                "--class-images", dogClass.toString(), "--cut-mix-class-images", sculptureClass.toString(),
+                "--cut-mix-probability", "1", "--unmix-weight", "0.5", "--steps", "2", "--resolution", "32",
+                "--output", output.toString()));
+        String log = run.text();
         System.out.print(log);
-        assertThat(rc).isZero();
+        assertThat(run.exitCode()).isZero();
         assertThat(log).contains("Cut-Mix-Unmix").containsPattern("step 2/2  loss [0-9.]+  unmix [1-9]");
         try (SafeTensorsFile f = SafeTensorsFile.open(output.resolve("spectral_shifts.safetensors"))) {
             assertThat(f.names()).isNotEmpty();

@@ -10,12 +10,9 @@ import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -113,19 +110,11 @@ class WorldCommandTest {
 
     @Test
     void helpAfterAWorldToolCommandPrintsThatCommandsUsage() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream before = System.out;
         StringWriter err = new StringWriter();
-        int rc;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            rc = run(err, "world", "sheet", "--help");
-        } finally {
-            System.setOut(before);
-        }
+        CapturedOutput out = CapturedOutput.stdout(() -> run(err, "world", "sheet", "--help"));
 
-        assertThat(rc).as(err.toString()).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: WorldTool sheet")
+        assertThat(out.exitCode()).as(err.toString()).isZero();
+        assertThat(out.text()).contains("usage: WorldTool sheet")
                 .contains("--out FILE.png");
     }
 
