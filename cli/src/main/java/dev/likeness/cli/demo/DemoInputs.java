@@ -4,7 +4,6 @@ import dev.likeness.engine.random.TinyModelGenerator;
 import dev.likeness.world.image.RgbImage;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.world.subject.SubjectBundle;
-import dev.likeness.world.subject.SubjectPhoto;
 import dev.likeness.world.subject.SubjectPhotos;
 import dev.likeness.world.subject.SubjectPrompts;
 import dev.likeness.worldmodels.WorldModels;
@@ -113,8 +112,8 @@ public record DemoInputs(Path model, Path clip, Path dino, Path images, Path cap
     /** Each bundled photo's world caption as a job template, in the photos' order. */
     static List<String> photoCaptions(Subject subject) {
         List<String> out = new ArrayList<>();
-        for (SubjectPhoto p : SubjectPhotos.generate(subject, SubjectBundle.SIZE)) {
-            out.add(template(p.caption(IDENTIFIER), subject));
+        for (String caption : SubjectPhotos.captions(subject, IDENTIFIER)) {
+            out.add(template(caption, subject));
         }
         return out;
     }

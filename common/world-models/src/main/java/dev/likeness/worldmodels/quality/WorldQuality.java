@@ -232,7 +232,7 @@ public final class WorldQuality implements AutoCloseable {
         TuningRecipe recipe = tuning.withPhotoCaptions(false);
         List<RgbImage> photos = photos(subject);
         TrainingConfig cfg = recipe.config(baseFolder, IDENTIFIER, subject.classNoun(), null, 0, sampling.size(),
-                photoCaptions(subject));
+                List.of());
         String trainingPrompt = TuningRecipe.instancePrompt(IDENTIFIER, subject.classNoun());
         List<RgbImage> baseRenders;
         try (StableDiffusionModel base = StableDiffusionModel.load(baseFolder)) {
@@ -314,8 +314,7 @@ public final class WorldQuality implements AutoCloseable {
 
     /** Each photo's world caption with the identifier left as {@code {id}}, in the photos' order. */
     List<String> photoCaptions(Subject subject) {
-        return SubjectPhotos.generate(subject, sampling.size()).stream().map(p -> p.caption("{id}"))
-                .toList();
+        return SubjectPhotos.captions(subject, "{id}");
     }
 
     // prior-preservation images: the base model's renders of the subject's class prompt, fixed seeds

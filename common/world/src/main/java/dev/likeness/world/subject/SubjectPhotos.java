@@ -5,6 +5,7 @@ import dev.likeness.world.render.Placement;
 import dev.likeness.world.render.SceneLayout;
 import dev.likeness.world.render.SceneRenderer;
 import dev.likeness.world.scene.Background;
+import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.Horizontal;
 import dev.likeness.world.scene.ObjectAttributes;
 import dev.likeness.world.scene.SceneAttributes;
@@ -40,16 +41,40 @@ public final class SubjectPhotos {
     /** Largest random offset of the subject's centre from where it is put, fraction of the side. */
     static final double CENTRE_JITTER = 0.04;
     /**
-     * Where photo {@code i} puts the subject: {@code null} for a close-up in the centre. With close-ups only, tuning
+     * Where photo {@code i} puts the subject: a close-up in the centre, or a placed photo. With close-ups only, tuning
      * learnt the subject as a centred close-up and drew it there whatever place the prompt named; with every photo
      * placed it kept the places but learnt the subject at fewer seeds. Two placed photos among three close-ups, each
      * with a caption that names its place, kept both (docs/world.md, "Close-ups and placed photos").
      */
-    static final Place[] PLACES = {null, new Place(Horizontal.LEFT, Vertical.TOP), null,
-            new Place(Horizontal.RIGHT, Vertical.TOP), null};
+    static final Place[] PLACES = {Place.CLOSE_UP, new Place(Horizontal.LEFT, Vertical.TOP), Place.CLOSE_UP,
+            new Place(Horizontal.RIGHT, Vertical.TOP), Place.CLOSE_UP};
 
-    /** A cell of the frame a placed photo puts the subject in. */
+    /** The cell of the frame a photo puts the subject in; the centre cell is a close-up. */
     record Place(Horizontal horizontal, Vertical vertical) {
+
+        static final Place CLOSE_UP = new Place(Horizontal.CENTER, Vertical.MIDDLE);
+
+        boolean closeUp() {
+            return equals(CLOSE_UP);
+        }
+
+        /** The subject's centre before jitter, fraction of the width: {@link #PLACED_OFFSET} off centre per side. */
+        double x() {
+            return 0.5 + switch (horizontal) {
+                case LEFT -> -PLACED_OFFSET;
+                case CENTER -> 0;
+                case RIGHT -> PLACED_OFFSET;
+            };
+        }
+
+        /** The subject's centre before jitter, fraction of the height (0 at the top). */
+        double y() {
+            return 0.5 + switch (vertical) {
+                case TOP -> -PLACED_OFFSET;
+                case MIDDLE -> 0;
+                case BOTTOM -> PLACED_OFFSET;
+            };
+        }
     }
 
     private SubjectPhotos() {
@@ -75,30 +100,45 @@ public final class SubjectPhotos {
         return photos;
     }
 
+    /**
+     * The captions of the {@link #COUNT} photos, in order ("a sks vase at night, at the top left"), without rendering
+     * them: the same as {@link SubjectPhoto#caption} of {@link #generate}.
+     */
+    public static List<String> captions(Subject subject, String identifier) {
+        Background[] backgrounds = shuffledBackgrounds(subject);
+        List<String> captions = new ArrayList<>(COUNT);
+        for (int i = 0; i < COUNT; i++) {
+            captions.add(Captions.subject(identifier, scene(subject, i, backgrounds[i])));
+        }
+        return captions;
+    }
+
     private static SubjectPhoto photo(Subject subject, int index, Background background, SceneRenderer renderer) {
         SplittableRandom rng = new SplittableRandom(Seeds.mix(SEED, subject.ordinal(), index));
-        Place place = PLACES[index % PLACES.length];
-        Horizontal horizontal = place == null ? Horizontal.CENTER : place.horizontal();
-        Vertical vertical = place == null ? Vertical.MIDDLE : place.vertical();
-        ObjectAttributes object = subject.at(Size.LARGE, horizontal, vertical);
+        Place place = place(index);
         // Mostly close-ups: the subject fills most of the frame, as in the photo sets DreamBooth was made for. With
         // the scene sampler's large size (radius 0.19-0.23) in every photo the background dominates a squared-error
         // loss and tuning learns the backgrounds instead of the subject (docs/world.md, "Close-ups confirm it").
-        double x = 0.5 + offset(horizontal == Horizontal.LEFT, horizontal == Horizontal.RIGHT)
-                + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
-        double y = 0.5 + offset(vertical == Vertical.TOP, vertical == Vertical.BOTTOM)
-                + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
-        double radius = (place == null ? CLOSE_UP_RADIUS : PLACED_RADIUS)
+        double x = place.x() + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double y = place.y() + rng.nextDouble(-CENTRE_JITTER, CENTRE_JITTER);
+        double radius = (place.closeUp() ? CLOSE_UP_RADIUS : PLACED_RADIUS)
                 + rng.nextDouble(-RADIUS_JITTER, RADIUS_JITTER);
         // Poses differ by photo: a turn of up to ±20° and every other photo mirrored.
         Placement posed = new Placement(x, y, radius, rng.nextDouble(-0.35, 0.35), index % 2 == 1);
-        SceneAttributes scene = new SceneAttributes(background, object, null);
+        SceneAttributes scene = scene(subject, index, background);
         SceneLayout layout = new SceneLayout(posed, null, rng.nextLong());
         return new SubjectPhoto(subject, index, renderer.render(scene, layout), scene, layout);
     }
 
-    private static double offset(boolean towardsZero, boolean towardsOne) {
-        return towardsZero ? -PLACED_OFFSET : towardsOne ? PLACED_OFFSET : 0;
+    private static Place place(int index) {
+        return PLACES[index % PLACES.length];
+    }
+
+    // what photo index shows, and so what its caption says: the subject, large, in its place's cell
+    private static SceneAttributes scene(Subject subject, int index, Background background) {
+        Place place = place(index);
+        ObjectAttributes object = subject.at(Size.LARGE, place.horizontal(), place.vertical());
+        return new SceneAttributes(background, object, null);
     }
 
     /** The backgrounds in a per-subject order, so every photo of a subject has its own background. */

@@ -73,10 +73,12 @@ class SubjectsTest {
                 // close-ups near the centre, and placed photos smaller, at their place; in varied poses
                 var place = p.layout().primary();
                 SubjectPhotos.Place cell = SubjectPhotos.PLACES[i];
-                double radius = cell == null ? SubjectPhotos.CLOSE_UP_RADIUS : SubjectPhotos.PLACED_RADIUS;
+                boolean closeUp = cell.horizontal() == Horizontal.CENTER && cell.vertical() == Vertical.MIDDLE;
+                assertThat(cell.closeUp()).isEqualTo(closeUp);
+                double radius = closeUp ? SubjectPhotos.CLOSE_UP_RADIUS : SubjectPhotos.PLACED_RADIUS;
                 assertThat(Math.abs(place.radius() - radius)).isLessThanOrEqualTo(SubjectPhotos.RADIUS_JITTER);
-                Horizontal h = cell == null ? Horizontal.CENTER : cell.horizontal();
-                Vertical v = cell == null ? Vertical.MIDDLE : cell.vertical();
+                Horizontal h = cell.horizontal();
+                Vertical v = cell.vertical();
                 double x = 0.5 + (h == Horizontal.LEFT ? -1 : h == Horizontal.RIGHT ? 1 : 0)
                         * SubjectPhotos.PLACED_OFFSET;
                 double y = 0.5 + (v == Vertical.TOP ? -1 : v == Vertical.BOTTOM ? 1 : 0) * SubjectPhotos.PLACED_OFFSET;
@@ -85,7 +87,7 @@ class SubjectsTest {
                 // the caption names the cell the subject's centre lies in
                 assertThat(p.attributes().primary().horizontal()).isEqualTo(h);
                 assertThat(p.attributes().primary().vertical()).isEqualTo(v);
-                assertThat(p.caption("sks")).endsWith(cell == null ? ", in the center"
+                assertThat(p.caption("sks")).endsWith(closeUp ? ", in the center"
                         : ", at the " + v.word() + " " + h.word());
                 poses.add(Math.round(place.rotation() * 10) + "/" + place.mirrored());
                 for (int j = 0; j < i; j++) {
@@ -95,7 +97,10 @@ class SubjectsTest {
                 sheet.add(p.image());
             }
             assertThat(backgrounds).hasSize(SubjectPhotos.COUNT);
-            assertThat(photos).filteredOn(p -> SubjectPhotos.PLACES[p.index()] == null).hasSize(3);
+            assertThat(photos).filteredOn(p -> SubjectPhotos.PLACES[p.index()].closeUp()).hasSize(3);
+            // the captions without rendering are the photos' own
+            assertThat(SubjectPhotos.captions(s, "sks"))
+                    .isEqualTo(photos.stream().map(p -> p.caption("sks")).toList());
             assertThat(poses.size()).isGreaterThanOrEqualTo(4);
             assertThat(s.instancePrompt("sks")).isEqualTo("a photo of sks " + s.classNoun());
         }
@@ -146,7 +151,7 @@ class SubjectsTest {
                 var place = p.layout().primary();
                 // close-ups lie wholly inside; a placed photo, like a real one, may cut the subject's edge, but by
                 // no more than its centre's jitter (about one pixel at 32 px)
-                double cut = SubjectPhotos.PLACES[p.index()] == null ? 0 : SubjectPhotos.CENTRE_JITTER;
+                double cut = SubjectPhotos.PLACES[p.index()].closeUp() ? 0 : SubjectPhotos.CENTRE_JITTER;
                 assertThat(place.x() - place.radius()).as(s + " photo " + p.index()).isGreaterThan(-cut);
                 assertThat(place.x() + place.radius()).as(s + " photo " + p.index()).isLessThan(1 + cut);
                 assertThat(place.y() - place.radius()).as(s + " photo " + p.index()).isGreaterThan(-cut);
