@@ -29,8 +29,12 @@ import java.util.stream.Stream;
  * base --vae DIR --out DIR --checkpoint-dir DIR [--steps 6000] [--resume] [--threads 1] [--batch 32] [--pool 24000]
  *      [--lr 1e-3] [--warmup 200] [--schedule cosine] [--ema 0.995] [--checkpoint-every 500] [--seed 8]
  *      [--max-minutes M] [--init WORLD_SD_FOLDER] [--arch 64,128,1,3] [--render-threads 1] [--bench N]
- *      [--preview PNG] [--look-names 0.3]
+ *      [--preview PNG] [--look-names 0.3] [--frozen-text-encoder CLIP_FOLDER]
  * </pre>
+ *
+ * {@code --frozen-text-encoder} conditions the UNet on the text tower of a CLIPModel folder (e.g. the shipped
+ * world-clip) and keeps it frozen, as Stable Diffusion keeps OpenAI's CLIP; by default the text encoder trains
+ * jointly with the UNet from random initialisation.
  *
  * The UNet's {@code sample_size} follows the VAE's latent side (16 for the shipped factor-2 VAE, 8 for a factor-4
  * one). {@code --resume} continues from the newest checkpoint in {@code --checkpoint-dir}; without one, {@code --init}
@@ -82,10 +86,16 @@ public final class BaseCommand {
             Path tokDir = WorldSdFolder.writeTokenizer(checkpoints.resolve("tokenizer"));
             ClipTokenizer tokenizer = ClipTokenizer.load(tokDir);
             int latentSide = (int) pool.shape().get(pool.shape().dimension() - 1);
-            try (BaseModelTrainer trainer = new BaseModelTrainer(cfg, architecture(o, latentSide), pool, scenes,
-                    tokenizer, root)) {
-                log("UNet %,d parameters, text encoder %,d parameters, pool %d latents (std %.3f)",
-                        trainer.unet().parameterCount(), trainer.textEncoder().parameterCount(), pool.count(),
+            Path frozenText = o.containsKey("frozen-text-encoder") ? Path.of(o.get("frozen-text-encoder")) : null;
+            BaseModelArchitecture arch = architecture(o, latentSide);
+            if (frozenText != null) {
+                arch = arch.withTextEncoder(BaseModelTrainer.clipTextConfig(frozenText));
+            }
+            try (BaseModelTrainer trainer = new BaseModelTrainer(cfg, arch, pool, scenes, tokenizer, frozenText,
+                    root)) {
+                log("UNet %,d parameters, text encoder %,d parameters%s, pool %d latents (std %.3f)",
+                        trainer.unet().parameterCount(), trainer.textEncoder().parameterCount(),
+                        frozenText != null ? " (frozen, from " + frozenText + ")" : "", pool.count(),
                         pool.meanStd());
                 if (bench > 0) {
                     bench(trainer, bench);

@@ -37,6 +37,14 @@ public record BaseModelArchitecture(UNetConfig unet, ClipTextConfig textEncoder)
         return of(64, 128, 1, 3, sampleSize);
     }
 
+    /**
+     * These shapes with another text encoder, e.g. the text tower of a CLIP trained beforehand (its hidden size must
+     * equal the UNet's {@code cross_attention_dim}).
+     */
+    public BaseModelArchitecture withTextEncoder(ClipTextConfig text) {
+        return new BaseModelArchitecture(unet, text);
+    }
+
     /** A smaller variant for tests: UNet [32, 64], CLIP hidden 64, 1 layer. */
     public static BaseModelArchitecture tiny() {
         return of(32, 64, 1, 1);

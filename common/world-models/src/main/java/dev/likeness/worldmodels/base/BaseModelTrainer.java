@@ -9,6 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import dev.likeness.engine.model.JsonConfig;
+import dev.likeness.engine.model.ModelWeights;
+import dev.likeness.engine.model.clip.ClipTextConfig;
 import dev.likeness.engine.model.clip.ClipTextModel;
 import dev.likeness.engine.model.clip.ClipTextOutput;
 import dev.likeness.engine.model.unet.UNet2DConditionModel;
@@ -31,6 +34,7 @@ import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.SceneAttributes;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +67,7 @@ public final class BaseModelTrainer implements AutoCloseable {
     private final NDManager manager;
     private final UNet2DConditionModel unet;
     private final ClipTextModel textEncoder;
+    private final boolean textEncoderFrozen;
     private final List<TrainableTensor> trainables;
     private final Map<String, NDArray> ema;
     private final AdamW optimizer;
@@ -82,6 +87,17 @@ public final class BaseModelTrainer implements AutoCloseable {
      */
     public BaseModelTrainer(BaseTrainingConfig config, BaseModelArchitecture architecture, LatentPool pool,
                             List<SceneAttributes> scenes, ClipTokenizer tokenizer, NDManager parent) {
+        this(config, architecture, pool, scenes, tokenizer, null, parent);
+    }
+
+    /**
+     * As above; with {@code frozenTextEncoder} (a CLIPModel folder whose text tower matches
+     * {@code architecture.textEncoder()}) the text encoder starts from that tower and stays frozen, as Stable
+     * Diffusion's does: only the UNet trains, and the exported {@code text_encoder/} is the tower's weights.
+     */
+    public BaseModelTrainer(BaseTrainingConfig config, BaseModelArchitecture architecture, LatentPool pool,
+                            List<SceneAttributes> scenes, ClipTokenizer tokenizer, Path frozenTextEncoder,
+                            NDManager parent) {
         if (scenes.size() != pool.count()) {
             throw new IllegalArgumentException("need one scene per pooled latent: " + scenes.size() + " scenes, "
                     + pool.count() + " latents");
@@ -103,12 +119,19 @@ public final class BaseModelTrainer implements AutoCloseable {
         this.unet = new UNet2DConditionModel(architecture.unet());
         this.textEncoder = new ClipTextModel(architecture.textEncoder());
         RandomInit.initialize(unet, config.seed(), manager);
-        RandomInit.initialize(textEncoder, config.seed() + 1, manager);
+        this.textEncoderFrozen = frozenTextEncoder != null;
+        if (textEncoderFrozen) {
+            loadClipTextTower(textEncoder, frozenTextEncoder, manager);
+        } else {
+            RandomInit.initialize(textEncoder, config.seed() + 1, manager);
+        }
         this.trainables = new ArrayList<>();
         unet.namedParameters().forEach((k, p) -> trainables.add(
                 new TrainableTensor("unet." + k, p.array(), TrainableTensor.DEFAULT_GROUP)));
-        textEncoder.namedParameters().forEach((k, p) -> trainables.add(
-                new TrainableTensor("text_encoder." + k, p.array(), TrainableTensor.DEFAULT_GROUP)));
+        if (!textEncoderFrozen) {
+            textEncoder.namedParameters().forEach((k, p) -> trainables.add(
+                    new TrainableTensor("text_encoder." + k, p.array(), TrainableTensor.DEFAULT_GROUP)));
+        }
         this.ema = new LinkedHashMap<>();
         if (config.emaDecay() > 0) {
             for (TrainableTensor t : trainables) {
@@ -413,9 +436,37 @@ public final class BaseModelTrainer implements AutoCloseable {
     private Map<String, NDArray> weights(Module module, String prefix, boolean withEma) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
-            out.put(e.getKey(), withEma ? ema.get(prefix + e.getKey()) : e.getValue().array());
+            // a frozen text encoder has no EMA copy: its weights never change
+            NDArray averaged = withEma ? ema.get(prefix + e.getKey()) : null;
+            out.put(e.getKey(), averaged != null ? averaged : e.getValue().array());
         }
         return out;
+    }
+
+    /** Whether the text encoder is a frozen, pretrained CLIP text tower (only the UNet trains). */
+    public boolean textEncoderFrozen() {
+        return textEncoderFrozen;
+    }
+
+    /** The text tower's config of a CLIPModel folder ({@code config.json}'s {@code text_config}). */
+    public static ClipTextConfig clipTextConfig(Path clipFolder) {
+        JsonConfig c = JsonConfig.read(clipFolder.resolve("config.json"));
+        if (!c.has("text_config")) {
+            throw new IllegalArgumentException(clipFolder + "/config.json has no text_config: not a CLIPModel folder");
+        }
+        return ClipTextConfig.from(new JsonConfig(c.raw("text_config"), clipFolder + "/config.json#text_config"));
+    }
+
+    // the text_model.* tensors of a CLIPModel checkpoint are CLIPTextModel's keys; the vision tower and the
+    // projections are not part of a diffusers text encoder
+    private static void loadClipTextTower(ClipTextModel target, Path clipFolder, NDManager manager) {
+        Path weights = clipFolder.resolve("model.safetensors");
+        if (!Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("CLIP folder " + clipFolder + " has no model.safetensors");
+        }
+        ModelWeights.load(target, weights, manager, "",
+                k -> !k.startsWith("text_model.") || k.endsWith("embeddings.position_ids"));
+        target.namedParameters().values().forEach(p -> p.array().setRequiresGradient(false));
     }
 
     /** Shape of one pooled latent, {@code [channels, height, width]}. */

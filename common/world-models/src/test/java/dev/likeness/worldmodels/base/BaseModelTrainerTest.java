@@ -14,6 +14,8 @@ import dev.likeness.engine.random.RandomInit;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
 import dev.likeness.training.LearningRateScheduleKind;
 import dev.likeness.world.dataset.WorldDataset;
+import dev.likeness.worldmodels.clip.ClipRecipe;
+import dev.likeness.worldmodels.clip.ClipTrainer;
 import dev.likeness.world.scene.SceneAttributes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +31,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** A few steps of the real training loop on 8 world images with a random VAE and the tiny architecture. */
 class BaseModelTrainerTest {
@@ -192,5 +195,70 @@ class BaseModelTrainerTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aFrozenClipTextTowerConditionsTheUNetAndIsExportedUnchanged() throws IOException {
+        // a tiny CLIPModel folder (text width 32, one layer), as ClipTrainer exports the world CLIP
+        ClipRecipe clipRecipe = new ClipRecipe(32, 4, 32, 1, 32, 1, 4, 2, 16, 16, 16, 40, 0, 3e-3f, 0.05f, 1f, 7L,
+                dev.likeness.world.dataset.WorldConfig.DEFAULT_SEED, 0f);
+        Path clipFolder;
+        try (ClipTrainer clip = new ClipTrainer(clipRecipe, dev.likeness.worldmodels.clip.ImagePool.render(
+                clipRecipe.worldConfig(), dev.likeness.world.dataset.Split.TRAIN, clipRecipe.poolSize(), n -> { }))) {
+            clip.runStep();
+            clipFolder = clip.export(dir.resolve("tiny-clip"), false);
+        }
+        BaseModelArchitecture arch = BaseModelArchitecture.of(32, 32, 1, 1)
+                .withTextEncoder(BaseModelTrainer.clipTextConfig(clipFolder));
+        assertThat(arch.textEncoder().maxPositionEmbeddings()).isEqualTo(77);
+        Path out = dir.resolve("world-sd-frozen");
+        Map<String, float[]> unetBefore = new java.util.LinkedHashMap<>();
+        try (NDManager m = manager.newSubManager();
+             BaseModelTrainer t = new BaseModelTrainer(config(3), arch, pool, scenes, tokenizer, clipFolder, manager)) {
+            assertThat(t.textEncoderFrozen()).isTrue();
+            dev.likeness.engine.model.clip.ClipTextModel tower = new dev.likeness.engine.model.clip.ClipTextModel(
+                    arch.textEncoder());
+            ModelWeights.load(tower, clipFolder.resolve("model.safetensors"), m, "",
+                    k -> !k.startsWith("text_model."));
+            t.unet().namedParameters().forEach((k, p) -> unetBefore.put(k, p.array().toFloatArray()));
+            for (int i = 0; i < 3; i++) {
+                assertThat(t.trainStep().loss()).isFinite();
+            }
+            // the UNet learns; the text tower is exactly the CLIP's, before and after training
+            assertThat(t.unet().namedParameters().get("conv_in.weight").array().toFloatArray())
+                    .isNotEqualTo(unetBefore.get("conv_in.weight"));
+            tower.namedParameters().forEach((k, p) -> assertThat(t.textEncoder().namedParameters().get(k).array()
+                    .toFloatArray()).as(k).containsExactly(p.array().toFloatArray()));
+            t.exportComponents(out, true);
+            try (BaseModelTrainer other = trainer(config(2))) {
+                // a checkpoint of a frozen-text run holds the UNet only: it does not resume a joint run
+                Path ck = dir.resolve("ck-frozen");
+                t.saveCheckpoint(ck);
+                assertThatThrownBy(() -> other.resume(ck.resolve("checkpoint-3")))
+                        .isInstanceOf(RuntimeException.class);
+            }
+        }
+        WorldSdFolder.assemble(out, vaeDir);
+        try (StableDiffusionModel model = StableDiffusionModel.load(out); NDManager m = manager.newSubManager()) {
+            assertThat(model.textEncoder().config()).isEqualTo(arch.textEncoder());
+            dev.likeness.engine.model.clip.ClipTextModel tower = new dev.likeness.engine.model.clip.ClipTextModel(
+                    arch.textEncoder());
+            ModelWeights.load(tower, clipFolder.resolve("model.safetensors"), m, "", k -> !k.startsWith("text_model."));
+            // exported as float16: equal to the tower up to half-precision rounding
+            tower.namedParameters().forEach((k, p) -> {
+                float[] expected = p.array().toFloatArray();
+                float[] actual = model.textEncoder().namedParameters().get(k).array().toFloatArray();
+                assertThat(actual).as(k).hasSize(expected.length);
+                for (int i = 0; i < expected.length; i++) {
+                    assertThat(actual[i]).as(k).isCloseTo(expected[i], within(1e-3f + 1e-3f * Math.abs(expected[i])));
+                }
+            });
+            GenerationRequest req = GenerationRequest.builder("a red ball on grass").steps(2).guidanceScale(5f)
+                    .seed(1L).build();
+            try (GenerationResult r = new TextToImagePipeline(model).generate(req, m)) {
+                assertThat(r.images().getShape().getShape()).containsExactly(1, 3, 32, 32);
+            }
+        }
+        assertThatThrownBy(() -> BaseModelTrainer.clipTextConfig(vaeDir)).hasMessageContaining("text_config");
     }
 }
