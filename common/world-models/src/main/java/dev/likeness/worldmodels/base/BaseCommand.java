@@ -8,6 +8,7 @@ import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
 import dev.likeness.world.scene.SceneAttributes;
+import dev.likeness.worldmodels.CommandOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -44,13 +45,19 @@ import java.util.stream.Stream;
  */
 public final class BaseCommand {
 
+    private static final Set<String> OPTIONS = Set.of(
+            "arch", "batch", "bench", "checkpoint-dir", "checkpoint-every", "ema", "frozen-text-encoder", "init",
+            "look-names", "lr", "max-minutes", "out", "pool", "preview", "render-threads", "schedule", "seed", "steps",
+            "threads", "vae", "warmup");
+    private static final Set<String> FLAGS = Set.of("resume");
+
     private static final int LOG_EVERY = 50;
 
     private BaseCommand() {
     }
 
     public static void run(String[] args) throws Exception {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = CommandOptions.parse("base", List.of(args), OPTIONS, FLAGS);
         // libtorch reads its thread count when the engine starts: set it before anything touches DJL
         String threads = o.getOrDefault("threads", "1");
         System.setProperty("ai.djl.pytorch.num_threads", threads);
@@ -68,8 +75,8 @@ public final class BaseCommand {
                 .withSeed(Long.parseLong(o.getOrDefault("seed", "8")))
                 .withCaptions(CaptionAugmentation.defaults()
                         .withNames(Double.parseDouble(o.getOrDefault("look-names", "0"))));
-        Path vaeDir = Path.of(required(o, "vae"));
-        Path checkpoints = Path.of(required(o, "checkpoint-dir"));
+        Path vaeDir = Path.of(CommandOptions.required("base", o, "vae"));
+        Path checkpoints = Path.of(CommandOptions.required("base", o, "checkpoint-dir"));
         Path out = o.containsKey("out") ? Path.of(o.get("out")) : null;
         int bench = Integer.parseInt(o.getOrDefault("bench", "0"));
         double maxMinutes = Double.parseDouble(o.getOrDefault("max-minutes", "0"));
@@ -259,32 +266,6 @@ public final class BaseCommand {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static String required(Map<String, String> o, String name) {
-        String v = o.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("missing required option --" + name);
-        }
-        return v;
-    }
-
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "' (options start with --)");
-            }
-            String name = args[i].substring(2);
-            if (name.equals("resume")) {
-                o.put(name, "true");
-            } else if (i + 1 < args.length) {
-                o.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException("option --" + name + " needs a value");
-            }
-        }
-        return o;
     }
 
     private static void log(String format, Object... args) {

@@ -1,15 +1,15 @@
 package dev.likeness.worldmodels.clip;
 
 import dev.likeness.world.dataset.Split;
+import dev.likeness.worldmodels.CommandOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code clip}: trains the world CLIP (resumable) and writes the evaluator's folder.
@@ -28,6 +28,11 @@ import java.util.Map;
  */
 public final class ClipCommand {
 
+    private static final Set<String> OPTIONS = Set.of(
+            "aux-weight", "batch", "checkpoint-dir", "checkpoint-every", "data-seed", "eval-images", "evaluate",
+            "init-from", "lr", "out", "pool", "split", "steps", "threads", "warmup");
+    private static final Set<String> FLAGS = Set.of("resume", "fp32");
+
     private ClipCommand() {
     }
 
@@ -42,7 +47,7 @@ public final class ClipCommand {
 
     /** Runs the command. */
     public static void run(List<String> args, PrintStream log) throws IOException {
-        Map<String, String> opt = parse(args);
+        Map<String, String> opt = CommandOptions.parse("clip", args, OPTIONS, FLAGS);
         int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
         // before the engine starts: libtorch reads these once
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -66,7 +71,7 @@ public final class ClipCommand {
                     Float.toString(recipe.learningRate()))), Integer.parseInt(opt.getOrDefault("warmup",
                     Integer.toString(recipe.warmupSteps()))));
         }
-        Path ckpt = Path.of(required(opt, "checkpoint-dir"));
+        Path ckpt = Path.of(CommandOptions.required("clip", opt, "checkpoint-dir"));
         Path out = opt.containsKey("out") ? Path.of(opt.get("out")) : null;
         int every = Integer.parseInt(opt.getOrDefault("checkpoint-every", "100"));
         boolean half = !opt.containsKey("fp32");
@@ -138,35 +143,5 @@ public final class ClipCommand {
                 log.println("step " + trainer.step() + " zero-shot " + p + ": " + ZeroShotAccuracy.measure(c, heldOut));
             }
         }
-    }
-
-    private static Map<String, String> parse(List<String> args) {
-        Map<String, String> opt = new HashMap<>();
-        List<String> flags = List.of("resume", "fp32");
-        List<String> rest = new ArrayList<>(args);
-        for (int i = 0; i < rest.size(); i++) {
-            String a = rest.get(i);
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("clip: unexpected argument '" + a + "'");
-            }
-            String name = a.substring(2);
-            if (flags.contains(name)) {
-                opt.put(name, "true");
-            } else {
-                if (i + 1 >= rest.size()) {
-                    throw new IllegalArgumentException("clip: --" + name + " needs a value");
-                }
-                opt.put(name, rest.get(++i));
-            }
-        }
-        return opt;
-    }
-
-    private static String required(Map<String, String> opt, String name) {
-        String v = opt.get(name);
-        if (v == null) {
-            throw new IllegalArgumentException("clip: --" + name + " is required");
-        }
-        return v;
     }
 }

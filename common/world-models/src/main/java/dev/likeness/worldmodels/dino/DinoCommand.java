@@ -4,14 +4,15 @@ import ai.djl.ndarray.NDManager;
 import dev.likeness.metrics.encoder.DinoEmbedder;
 import dev.likeness.metrics.preprocess.RgbImage;
 import dev.likeness.world.dataset.HeldOutRule;
+import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
-import dev.likeness.world.dataset.Split;
 import dev.likeness.world.scene.ObjectClass;
 import dev.likeness.world.subject.Subject;
 import dev.likeness.world.subject.SubjectBundle;
 import dev.likeness.world.subject.SubjectPhoto;
 import dev.likeness.world.subject.SubjectPhotos;
+import dev.likeness.worldmodels.CommandOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code WorldModelsTool dino}: trains the world DINO-style encoder, resumable.
@@ -45,11 +46,16 @@ import java.util.Optional;
  */
 public final class DinoCommand {
 
+    private static final Set<String> OPTIONS = Set.of(
+            "batch", "bench", "check", "checkpoint-dir", "checkpoint-every", "export", "heads", "hidden", "layers",
+            "log-every", "lr", "out", "pool", "prototype-weight", "refresh", "seed", "steps", "threads", "warmup");
+    private static final Set<String> FLAGS = Set.of("resume");
+
     private DinoCommand() {
     }
 
     public static void run(String[] args) throws IOException {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = CommandOptions.parse("dino", List.of(args), OPTIONS, FLAGS);
         // must be set before the engine starts
         System.setProperty("ai.djl.pytorch.num_threads", o.getOrDefault("threads", "1"));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -59,7 +65,7 @@ public final class DinoCommand {
         }
         DinoRecipe r = recipe(o);
         if (o.containsKey("export")) {
-            Path out = Path.of(required(o, "out"));
+            Path out = Path.of(CommandOptions.required("dino", o, "out"));
             DinoTrainer.exportCheckpoint(Path.of(o.get("export")), r, out);
             check(out);
             return;
@@ -94,7 +100,7 @@ public final class DinoCommand {
                 bench(r, pool, manager, Integer.parseInt(o.get("bench")));
                 return;
             }
-            Path dir = Path.of(required(o, "checkpoint-dir"));
+            Path dir = Path.of(CommandOptions.required("dino", o, "checkpoint-dir"));
             Files.createDirectories(dir);
             Optional<Path> latest = o.containsKey("resume") ? DinoTrainer.latestCheckpoint(dir) : Optional.empty();
             try (DinoTrainer trainer = latest.isPresent() ? DinoTrainer.resume(latest.get(), r, pool, manager)
@@ -217,31 +223,5 @@ public final class DinoCommand {
 
     private static int intOpt(Map<String, String> o, String key, int dflt) {
         return Integer.parseInt(o.getOrDefault(key, String.valueOf(dflt)));
-    }
-
-    private static String required(Map<String, String> o, String key) {
-        String v = o.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("dino: --" + key + " is required");
-        }
-        return v;
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("dino: unexpected argument '" + args[i] + "'");
-            }
-            String key = args[i].substring(2);
-            if (key.equals("resume")) {
-                o.put(key, "true");
-            } else if (i + 1 < args.length) {
-                o.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("dino: --" + key + " needs a value");
-            }
-        }
-        return o;
     }
 }

@@ -3,13 +3,13 @@ package dev.likeness.worldmodels.quality;
 import dev.likeness.training.LearningRateScheduleKind;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.subject.Subject;
+import dev.likeness.worldmodels.CommandOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +57,7 @@ public final class QualityCommand {
 
     /** Runs the command: the Markdown table to {@code out}, one line per finished part to {@code log}. */
     public static QualityReport run(List<String> args, PrintStream out, PrintStream log) throws IOException {
-        Map<String, String> opt = parse(args);
+        Map<String, String> opt = CommandOptions.parse("quality", args, OPTIONS, Set.of());
         // before the engine starts: libtorch reads these once
         System.setProperty("ai.djl.pytorch.num_threads", opt.getOrDefault("threads", "1"));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -159,22 +159,6 @@ public final class QualityCommand {
     private static <T> T log(PrintStream log, long start, T result) {
         log.printf("[%.0f s] %s%n", (System.nanoTime() - start) / 1e9, result);
         return result;
-    }
-
-    private static Map<String, String> parse(List<String> args) {
-        Map<String, String> opt = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || !OPTIONS.contains(a.substring(2))) {
-                throw new IllegalArgumentException("unknown option '" + a + "'; options: --" + String.join(", --",
-                        OPTIONS.stream().sorted().toList()));
-            }
-            if (i + 1 >= args.size()) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            opt.put(a.substring(2), args.get(++i));
-        }
-        return opt;
     }
 
     private static int intOpt(Map<String, String> opt, String key, int fallback) {

@@ -5,17 +5,18 @@ import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.world.dataset.Split;
 import dev.likeness.world.dataset.WorldConfig;
 import dev.likeness.world.dataset.WorldDataset;
+import dev.likeness.worldmodels.CommandOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code WorldModelsTool vae}: trains the world VAE, resumable.
@@ -35,11 +36,16 @@ import java.util.Optional;
  */
 public final class VaeCommand {
 
+    private static final Set<String> OPTIONS = Set.of(
+            "batch", "bench", "channels", "checkpoint-dir", "checkpoint-every", "eval", "evaluate", "generic-marks",
+            "groups", "log-every", "lr", "object-weight", "out", "pool", "seed", "steps", "threads", "warmup");
+    private static final Set<String> FLAGS = Set.of("resume");
+
     private VaeCommand() {
     }
 
     public static void run(String[] args) throws IOException {
-        Map<String, String> o = parse(args);
+        Map<String, String> o = CommandOptions.parse("vae", List.of(args), OPTIONS, FLAGS);
         String threads = o.getOrDefault("threads", "1");
         // must be set before the engine starts
         System.setProperty("ai.djl.pytorch.num_threads", threads);
@@ -79,7 +85,7 @@ public final class VaeCommand {
                 bench(recipe, pool, manager, Integer.parseInt(o.get("bench")));
                 return;
             }
-            Path ckptDir = Path.of(required(o, "checkpoint-dir"));
+            Path ckptDir = Path.of(CommandOptions.required("vae", o, "checkpoint-dir"));
             Files.createDirectories(ckptDir);
             Optional<Path> latest = o.containsKey("resume") ? VaeTrainer.latestCheckpoint(ckptDir) : Optional.empty();
             VaeTrainer trainer = latest.isPresent()
@@ -173,32 +179,5 @@ public final class VaeCommand {
             }
         }
         Files.write(csv, keep);
-    }
-
-    private static String required(Map<String, String> o, String key) {
-        String v = o.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException("vae: --" + key + " is required");
-        }
-        return v;
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                throw new IllegalArgumentException("vae: unexpected argument '" + a + "'");
-            }
-            String key = a.substring(2);
-            if (key.equals("resume")) {
-                o.put(key, "true");
-            } else if (i + 1 < args.length) {
-                o.put(key, args[++i]);
-            } else {
-                throw new IllegalArgumentException("vae: option --" + key + " needs a value");
-            }
-        }
-        return o;
     }
 }
