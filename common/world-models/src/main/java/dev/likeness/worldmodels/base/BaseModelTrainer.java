@@ -19,6 +19,7 @@ import dev.likeness.engine.nn.Module;
 import dev.likeness.engine.nn.Parameter;
 import dev.likeness.engine.random.RandomInit;
 import dev.likeness.engine.tokenizer.ClipTokenizer;
+import dev.likeness.metrics.encoder.ClipConfig;
 import dev.likeness.training.NoiseSchedule;
 import dev.likeness.training.NoiseSchedule.PredictionType;
 import dev.likeness.training.TrainableTensor;
@@ -34,6 +35,7 @@ import dev.likeness.world.scene.Captions;
 import dev.likeness.world.scene.SceneAttributes;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -430,15 +432,13 @@ public final class BaseModelTrainer implements AutoCloseable {
         WorldSdFolder.writeComponent(folder.resolve("unet"), architecture.unet().toJson(),
                 "diffusion_pytorch_model.safetensors", weights(unet, "unet.", withEma));
         WorldSdFolder.writeComponent(folder.resolve("text_encoder"), architecture.textEncoder().toJson(),
-                "model.safetensors", weights(textEncoder, "text_encoder.", withEma));
+                "model.safetensors", weights(textEncoder, "text_encoder.", withEma && !textEncoderFrozen));
     }
 
     private Map<String, NDArray> weights(Module module, String prefix, boolean withEma) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : module.namedParameters().entrySet()) {
-            // a frozen text encoder has no EMA copy: its weights never change
-            NDArray averaged = withEma ? ema.get(prefix + e.getKey()) : null;
-            out.put(e.getKey(), averaged != null ? averaged : e.getValue().array());
+            out.put(e.getKey(), withEma ? ema.get(prefix + e.getKey()) : e.getValue().array());
         }
         return out;
     }
@@ -450,11 +450,12 @@ public final class BaseModelTrainer implements AutoCloseable {
 
     /** The text tower's config of a CLIPModel folder ({@code config.json}'s {@code text_config}). */
     public static ClipTextConfig clipTextConfig(Path clipFolder) {
-        JsonConfig c = JsonConfig.read(clipFolder.resolve("config.json"));
-        if (!c.has("text_config")) {
-            throw new IllegalArgumentException(clipFolder + "/config.json has no text_config: not a CLIPModel folder");
+        Path file = clipFolder.resolve("config.json");
+        try {
+            return ClipConfig.fromJson(JsonConfig.JSON.readTree(file.toFile()), file.toString()).text();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read CLIP config " + file, e);
         }
-        return ClipTextConfig.from(new JsonConfig(c.raw("text_config"), clipFolder + "/config.json#text_config"));
     }
 
     // the text_model.* tensors of a CLIPModel checkpoint are CLIPTextModel's keys; the vision tower and the

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.likeness.engine.folder.StableDiffusionModel;
 import dev.likeness.engine.model.JsonConfig;
+import dev.likeness.engine.model.clip.ClipTextModel;
 import dev.likeness.engine.model.ModelWeights;
 import dev.likeness.engine.model.vae.AutoencoderKL;
 import dev.likeness.engine.model.vae.VaeConfig;
@@ -211,15 +212,15 @@ class BaseModelTrainerTest {
         BaseModelArchitecture arch = BaseModelArchitecture.of(32, 32, 1, 1)
                 .withTextEncoder(BaseModelTrainer.clipTextConfig(clipFolder));
         assertThat(arch.textEncoder().maxPositionEmbeddings()).isEqualTo(77);
+        // the CLIP's text tower as it is in the CLIP's file
+        ClipTextModel tower = new ClipTextModel(arch.textEncoder());
+        ModelWeights.load(tower, clipFolder.resolve("model.safetensors"), manager, "",
+                k -> !k.startsWith("text_model."));
         Path out = dir.resolve("world-sd-frozen");
         Map<String, float[]> unetBefore = new java.util.LinkedHashMap<>();
-        try (NDManager m = manager.newSubManager();
-             BaseModelTrainer t = new BaseModelTrainer(config(3), arch, pool, scenes, tokenizer, clipFolder, manager)) {
+        try (BaseModelTrainer t = new BaseModelTrainer(config(3), arch, pool, scenes, tokenizer, clipFolder,
+                manager)) {
             assertThat(t.textEncoderFrozen()).isTrue();
-            dev.likeness.engine.model.clip.ClipTextModel tower = new dev.likeness.engine.model.clip.ClipTextModel(
-                    arch.textEncoder());
-            ModelWeights.load(tower, clipFolder.resolve("model.safetensors"), m, "",
-                    k -> !k.startsWith("text_model."));
             t.unet().namedParameters().forEach((k, p) -> unetBefore.put(k, p.array().toFloatArray()));
             for (int i = 0; i < 3; i++) {
                 assertThat(t.trainStep().loss()).isFinite();
@@ -241,9 +242,6 @@ class BaseModelTrainerTest {
         WorldSdFolder.assemble(out, vaeDir);
         try (StableDiffusionModel model = StableDiffusionModel.load(out); NDManager m = manager.newSubManager()) {
             assertThat(model.textEncoder().config()).isEqualTo(arch.textEncoder());
-            dev.likeness.engine.model.clip.ClipTextModel tower = new dev.likeness.engine.model.clip.ClipTextModel(
-                    arch.textEncoder());
-            ModelWeights.load(tower, clipFolder.resolve("model.safetensors"), m, "", k -> !k.startsWith("text_model."));
             // exported as float16: equal to the tower up to half-precision rounding
             tower.namedParameters().forEach((k, p) -> {
                 float[] expected = p.array().toFloatArray();
